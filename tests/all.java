@@ -1,0 +1,75 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS org.junit.platform:junit-platform-launcher:1.10.2
+//DEPS org.junit.jupiter:junit-jupiter-engine:5.10.2
+//DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
+//DEPS info.picocli:picocli:4.7.6
+//SOURCES *Test.java
+//SOURCES support/*.java
+//SOURCES ../verify-elf.java
+//MAIN All
+//DESCRIPTION Run every test class; prints each failure and a closing `N passed, N failed` line
+
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Runs every *Test class compiled into this script. Usage: ./jbang tests/all.java [CLASS-NAME-FILTER]
+ * Exit code: 0 when nothing failed, 1 otherwise (and 1 when no test ran at all).
+ */
+class All {
+    public static void main(String... args) throws Exception {
+        Path root = Path.of(All.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        LauncherDiscoveryRequestBuilder req = LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClasspathRoots(Set.of(root)));
+        String filter = args.length > 0 ? args[0] : ".*Test";
+        req.filters(org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns(filter));
+        LauncherDiscoveryRequest request = req.build();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        TestExecutionListener progress = new TestExecutionListener() {
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (!id.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) return;
+                String name = id.getLegacyReportingName();
+                String parent = id.getParentIdObject().map(Object::toString).orElse("");
+                String cls = parent.replaceAll(".*\\[class:([^\\]]+)\\].*", "$1");
+                switch (result.getStatus()) {
+                    case SUCCESSFUL: System.out.println("  ok    " + cls + " " + name); break;
+                    case ABORTED: System.out.println("  SKIP  " + cls + " " + name + ": " + result.getThrowable().map(Throwable::getMessage).orElse("")); break;
+                    default:
+                        System.out.println("  FAIL  " + cls + " " + name + ": "
+                                + result.getThrowable().map(t -> t.getClass().getSimpleName() + ": " + t.getMessage()).orElse("(no message)"));
+                }
+                System.out.flush();
+            }
+        };
+        LauncherFactory.create().execute(request, summary, progress);
+        TestExecutionSummary s = summary.getSummary();
+        long failed = s.getTotalFailureCount();
+        long passed = s.getTestsSucceededCount();
+        if (failed > 0) {
+            System.out.println();
+            System.out.println("Failures:");
+            for (TestExecutionSummary.Failure f : s.getFailures()) {
+                System.out.println("- " + f.getTestIdentifier().getDisplayName() + ": " + f.getException());
+                StackTraceElement[] st = f.getException().getStackTrace();
+                for (int i = 0; i < Math.min(4, st.length); i++) System.out.println("      at " + st[i]);
+            }
+        }
+        System.out.println();
+        String line = passed + " passed, " + failed + " failed";
+        if (s.getTestsSkippedCount() + s.getTestsAbortedCount() > 0) line += ", " + (s.getTestsSkippedCount() + s.getTestsAbortedCount()) + " skipped";
+        System.out.println(line);
+        System.exit(failed == 0 && passed > 0 ? 0 : 1);
+    }
+}

@@ -1,0 +1,693 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.6
+//DESCRIPTION Check that Lambda bootstraps are 64-bit little-endian ELF executables for the right arch, statically linked and stripped
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * verify-elf: a standalone script (no //SOURCES) so it can be copied or run alone. The build
+ * scripts include this file with //SOURCES to reuse ElfReader, ElfPolicy, Json and Sizes.
+ * Exit codes: 0 every file passes, 1 at least one fails, 2 usage error or unreadable path.
+ */
+@Command(name = "verify-elf", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Check Lambda bootstraps the way `file` sees them: ELF, 64-bit, little-endian, the "
+                + "expected arch, an executable, statically linked, stripped.",
+                "A directory is searched for files named `bootstrap` (e.g. target/lambda)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every file passes", "1:at least one file fails (non-ELF and malformed files fail)",
+                "2:usage error, or a path that does not exist or cannot be read"})
+class VerifyElf implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "bootstrap files, or directories to search for them")
+    List<Path> paths;
+
+    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "aarch64",
+            description = "expected machine: aarch64 (or arm64), x86_64 (or x86-64); default ${DEFAULT-VALUE}")
+    String arch;
+
+    @Option(names = "--allow-dynamic", description = "accept dynamically linked executables")
+    boolean allowDynamic;
+
+    @Option(names = "--allow-unstripped", description = "accept executables with a symbol table or debug info")
+    boolean allowUnstripped;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", description = "fail files larger than SIZE (e.g. 50MB, 250MiB, 1048576)")
+    String maxSize;
+
+    @Option(names = "--json", description = "print a JSON array, one object per file")
+    boolean json;
+
+    @Option(names = "--verbose", description = "show stack traces of unexpected errors")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command in-process and returns its exit code (tests call this). */
+    static int run(String... args) {
+        return Cli.commandLine(new VerifyElf()).execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        ElfPolicy policy = new ElfPolicy(ElfPolicy.parseArch(spec, "--arch", arch), allowDynamic, allowUnstripped,
+                maxSize == null ? -1 : Sizes.parse(spec, "--max-size", maxSize));
+        for (Path p : paths) {
+            if (!Files.exists(p)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "no such file or directory: " + p + " (give a bootstrap file, or a folder such as target/lambda)");
+            }
+            if (!Files.isReadable(p)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + p + " (check its permissions)");
+            }
+        }
+        List<ElfPolicy.Verdict> verdicts = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                List<Path> found = findBootstraps(p);
+                if (found.isEmpty()) {
+                    verdicts.add(ElfPolicy.Verdict.missing(p.toString(),
+                            "no file named bootstrap below this directory (build first, or name the file itself)"));
+                }
+                for (Path f : found) verdicts.add(policy.check(f.toString(), ElfReader.read(f)));
+            } else {
+                verdicts.add(policy.check(p.toString(), ElfReader.read(p)));
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.array(verdicts.stream().map(ElfPolicy.Verdict::toJson).collect(Collectors.toList())));
+        } else {
+            for (ElfPolicy.Verdict v : verdicts) out.println(v.line());
+            if (verdicts.size() > 1) {
+                long ok = verdicts.stream().filter(v -> v.ok).count();
+                out.printf("%d files checked: %d OK, %d FAIL%n", verdicts.size(), ok, verdicts.size() - ok);
+            }
+        }
+        out.flush();
+        return verdicts.stream().allMatch(v -> v.ok) ? 0 : 1;
+    }
+
+    static List<Path> findBootstraps(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(f -> f.getFileName() != null && f.getFileName().toString().equals("bootstrap"))
+                    .filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+        }
+    }
+}
+
+/** One place for the version every script prints with --version. */
+class ProjectVersion implements CommandLine.IVersionProvider {
+    static final String VERSION = "0.1.0";
+
+    @Override
+    public String[] getVersion() {
+        return new String[]{"${COMMAND-NAME} " + VERSION};
+    }
+}
+
+/** picocli set-up shared by every script: one-line errors, exit codes, --verbose traces. */
+final class Cli {
+    private Cli() {}
+
+    /** Thrown for a failure the user can fix; its message is the one line they see. */
+    static final class UserError extends RuntimeException {
+        final int exitCode;
+
+        UserError(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandName() + " --help' for usage.");
+            c.getErr().flush();
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof UserError) {
+                c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+                c.getErr().flush();
+                return ((UserError) ex).exitCode;
+            }
+            boolean verbose = parsed.hasMatchedOption("--verbose");
+            String what = ex instanceof IOException ? "I/O error: " : "unexpected error: ";
+            c.getErr().println(c.getCommandName() + ": " + what + ex
+                    + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) ex.printStackTrace(c.getErr());
+            c.getErr().flush();
+            return ex instanceof IOException ? 2 : 1;
+        });
+        return cl;
+    }
+}
+
+/** What an ELF file says about itself, in the terms `file` uses. Fields are null when unknown. */
+final class ElfInfo {
+    long size;
+    boolean elf;
+    Integer elfClass;          // 32 | 64
+    String endian;             // little | big
+    int machine = -1;
+    String type;               // exec | pie | shared | relocatable | core | other
+    String linkage;            // static | static-pie | dynamic | none
+    String interpreter;
+    final List<String> needed = new ArrayList<>();
+    Boolean hasSymtab;
+    Boolean debugInfo;
+    Boolean stripped;
+    boolean noSectionHeaders;
+    /** Why the file could not be read whole: not ELF, truncated, malformed. */
+    final List<String> malformed = new ArrayList<>();
+
+    String arch() {
+        return machine < 0 ? null : ElfReader.archName(machine);
+    }
+
+    /** A `file`-like description: "ELF 64-bit LSB executable, ARM aarch64, statically linked, stripped". */
+    String describe() {
+        if (!elf) return "not ELF";
+        StringBuilder sb = new StringBuilder("ELF");
+        if (elfClass != null) sb.append(' ').append(elfClass).append("-bit");
+        if (endian != null) sb.append(endian.equals("little") ? " LSB" : " MSB");
+        if (type != null) sb.append(' ').append(Map.of("exec", "executable", "pie", "pie executable",
+                "shared", "shared object", "relocatable", "relocatable", "core", "core file").getOrDefault(type, "file"));
+        if (machine >= 0) sb.append(", ").append(ElfReader.archWords(machine));
+        if (linkage != null && !linkage.equals("none")) {
+            sb.append(", ").append(Map.of("static", "statically", "static-pie", "static-pie", "dynamic", "dynamically")
+                    .get(linkage)).append(" linked");
+        }
+        if (interpreter != null) sb.append(", interpreter ").append(interpreter);
+        if (noSectionHeaders) sb.append(", no section header");
+        else if (stripped != null) sb.append(Boolean.TRUE.equals(debugInfo) ? ", with debug_info" : "")
+                .append(stripped ? ", stripped" : ", not stripped");
+        return sb.toString();
+    }
+}
+
+/**
+ * Reads only the ELF header, program headers, the dynamic segment, section headers and section
+ * names, with every offset, size and count checked against the file size before it is read.
+ * Linkage and strippedness follow libmagic's readelf.c (file 5.44) so the two never disagree.
+ */
+final class ElfReader {
+    static final int EM_386 = 3, EM_ARM = 40, EM_X86_64 = 62, EM_AARCH64 = 183, EM_RISCV = 243;
+    static final int PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3;
+    static final int SHT_SYMTAB = 2;
+    static final long DT_NEEDED = 1, DT_STRTAB = 5, DT_FLAGS_1 = 0x6ffffffbL, DF_1_PIE = 0x08000000L;
+    /** Bounds on untrusted counts: far above any real binary, low enough to never exhaust memory. */
+    static final long MAX_SEGMENTS = 65_536, MAX_SECTIONS = 262_144;
+    /** file(1) reads at most BUFSIZ bytes of PT_DYNAMIC and of PT_INTERP; so do we, to agree with it. */
+    static final int FILE_BUFSIZ = 8192;
+
+    private final FileChannel ch;
+    private final ElfInfo info;
+    private ByteOrder order;
+    private boolean is64;
+
+    private ElfReader(FileChannel ch, ElfInfo info) {
+        this.ch = ch;
+        this.info = info;
+    }
+
+    static String archName(int machine) {
+        switch (machine) {
+            case EM_AARCH64: return "aarch64";
+            case EM_X86_64: return "x86_64";
+            case EM_386: return "i386";
+            case EM_ARM: return "arm";
+            case EM_RISCV: return "riscv";
+            case 8: return "mips";
+            case 20: return "ppc";
+            case 21: return "ppc64";
+            case 22: return "s390";
+            case 43: return "sparcv9";
+            case 258: return "loongarch";
+            default: return "machine-" + machine;
+        }
+    }
+
+    /** The words `file` prints for a machine. */
+    static String archWords(int machine) {
+        switch (machine) {
+            case EM_AARCH64: return "ARM aarch64";
+            case EM_X86_64: return "x86-64";
+            case EM_386: return "Intel 80386";
+            case EM_ARM: return "ARM";
+            case EM_RISCV: return "UCB RISC-V";
+            default: return archName(machine);
+        }
+    }
+
+    /** Never throws for file content; I/O errors (unreadable file) propagate. */
+    static ElfInfo read(Path path) throws IOException {
+        ElfInfo info = new ElfInfo();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            info.size = ch.size();
+            try {
+                new ElfReader(ch, info).parse(path);
+            } catch (Malformed m) {
+                info.malformed.add(m.getMessage());
+            } catch (RuntimeException e) {
+                // A bug, not a property of the file: say so rather than crash the whole run.
+                info.malformed.add("internal error while reading ELF: " + e);
+            }
+        }
+        return info;
+    }
+
+    private static final class Malformed extends RuntimeException {
+        Malformed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private ByteBuffer readAt(long offset, int length, String what) throws IOException {
+        if (offset < 0 || length < 0 || offset > info.size || length > info.size - offset) {
+            throw new Malformed("truncated: " + what + " end past the end of the file");
+        }
+        ByteBuffer b = ByteBuffer.allocate(length).order(order == null ? ByteOrder.LITTLE_ENDIAN : order);
+        while (b.hasRemaining()) {
+            if (ch.read(b, offset + b.position()) < 0) throw new Malformed("truncated: " + what + " (file shrank while read)");
+        }
+        return b.flip();
+    }
+
+    /** Reads up to max bytes at offset, fewer if the file ends first (as pread does). */
+    private ByteBuffer readUpTo(long offset, long max) throws IOException {
+        long len = (offset < 0 || offset >= info.size) ? 0 : Math.min(max, info.size - offset);
+        return readAt(Math.max(0, Math.min(offset, info.size)), (int) len, "data");
+    }
+
+    private long word(ByteBuffer b, int pos64, int pos32) {
+        return is64 ? b.getLong(pos64) : Integer.toUnsignedLong(b.getInt(pos32));
+    }
+
+    private void parse(Path path) throws IOException {
+        ByteBuffer ident = readUpTo(0, 16);
+        if (ident.remaining() < 4 || ident.get(0) != 0x7f || ident.get(1) != 'E' || ident.get(2) != 'L' || ident.get(3) != 'F') {
+            info.malformed.add("not an ELF file (no ELF magic)");
+            return;
+        }
+        info.elf = true;
+        if (ident.remaining() < 16) throw new Malformed("truncated: ELF identification ends past the end of the file");
+        int cls = ident.get(4), data = ident.get(5);
+        if (cls != 1 && cls != 2) throw new Malformed("unknown ELF class " + cls);
+        info.elfClass = cls == 2 ? 64 : 32;
+        is64 = cls == 2;
+        if (data != 1 && data != 2) throw new Malformed("unknown ELF data encoding " + data);
+        info.endian = data == 1 ? "little" : "big";
+        order = data == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+
+        ByteBuffer eh = readAt(0, is64 ? 64 : 52, "ELF header");
+        int etype = Short.toUnsignedInt(eh.getShort(16));
+        info.machine = Short.toUnsignedInt(eh.getShort(18));
+        long phoff = word(eh, 32, 28), shoff = word(eh, 40, 32);
+        int phentsize = Short.toUnsignedInt(eh.getShort(is64 ? 54 : 42));
+        long phnum = Short.toUnsignedInt(eh.getShort(is64 ? 56 : 44));
+        int shentsize = Short.toUnsignedInt(eh.getShort(is64 ? 58 : 46));
+        long shnum = Short.toUnsignedInt(eh.getShort(is64 ? 60 : 48));
+        long shstrndx = Short.toUnsignedInt(eh.getShort(is64 ? 62 : 50));
+        info.type = etype == 1 ? "relocatable" : etype == 2 ? "exec" : etype == 3 ? "shared" : etype == 4 ? "core" : "other";
+        int wantPh = is64 ? 56 : 32, wantSh = is64 ? 64 : 40;
+
+        // Extended numbering: the real counts live in section header 0.
+        if (shoff != 0 && (shnum == 0 || shstrndx == 0xffff || phnum == 0xffff)) {
+            if (shentsize != wantSh) throw new Malformed("bad section header entry size " + shentsize + " (expected " + wantSh + ")");
+            ByteBuffer s0 = readAt(shoff, wantSh, "section header 0 (extended numbering)");
+            if (shnum == 0) shnum = word(s0, 32, 20);
+            if (shstrndx == 0xffff) shstrndx = Integer.toUnsignedLong(s0.getInt(is64 ? 40 : 24));
+            if (phnum == 0xffff) phnum = Integer.toUnsignedLong(s0.getInt(is64 ? 44 : 28));
+        }
+        if (shoff == 0) shnum = 0;
+
+        boolean execOrDyn = etype == 2 || etype == 3;
+        boolean dynamic = false, flags1 = false, pieFlag = false;
+        int need = 0;
+        List<long[]> loads = new ArrayList<>();
+        List<Long> neededOffsets = new ArrayList<>();
+        long strtab = -1;
+        if (execOrDyn && phnum > 0) {
+            if (phentsize != wantPh) throw new Malformed("bad program header entry size " + phentsize + " (expected " + wantPh + ")");
+            if (phnum > MAX_SEGMENTS) throw new Malformed("too many program headers (" + Long.toUnsignedString(phnum) + ")");
+            ByteBuffer ph = readAt(phoff, (int) (phnum * phentsize), "program headers");
+            for (int i = 0; i < phnum; i++) {
+                int base = i * phentsize;
+                ByteBuffer e = ph.duplicate().order(order).position(base).limit(base + phentsize).slice().order(order);
+                int ptype = e.getInt(0);
+                long off = word(e, 8, 4), vaddr = word(e, 16, 8), filesz = word(e, 32, 16);
+                if (ptype == PT_LOAD) loads.add(new long[]{vaddr, off, filesz});
+                if (ptype == PT_INTERP) {
+                    need++;
+                    ByteBuffer s = readUpTo(off, Long.compareUnsigned(filesz, FILE_BUFSIZ) < 0 ? filesz : FILE_BUFSIZ);
+                    String interp = cString(s);
+                    info.interpreter = interp.isEmpty() ? "*empty*" : interp;
+                } else if (ptype == PT_DYNAMIC) {
+                    dynamic = true;
+                    pieFlag = false;
+                    long len = Long.compareUnsigned(filesz, FILE_BUFSIZ) < 0 ? filesz : FILE_BUFSIZ;
+                    ByteBuffer d = readUpTo(off, len);
+                    int entry = is64 ? 16 : 8;
+                    // Like file(1): walk every whole entry in the buffer, DT_NULL does not stop it.
+                    for (int p = 0; p + entry <= d.limit(); p += entry) {
+                        long tag = is64 ? d.getLong(p) : d.getInt(p);
+                        long val = is64 ? d.getLong(p + 8) : Integer.toUnsignedLong(d.getInt(p + 4));
+                        if (tag == DT_FLAGS_1) {
+                            flags1 = true;
+                            pieFlag = (val & DF_1_PIE) != 0;
+                        } else if (tag == DT_NEEDED) {
+                            need++;
+                            neededOffsets.add(val);
+                        } else if (tag == DT_STRTAB) {
+                            strtab = val;
+                        }
+                    }
+                }
+            }
+        }
+        if (execOrDyn) {
+            if (phnum == 0) info.linkage = "none";
+            else info.linkage = !dynamic ? "static" : (flags1 && need == 0 ? "static-pie" : "dynamic");
+            if (etype == 3) {
+                // file(1) prints "pie executable" when DF_1_PIE is set; with no PT_DYNAMIC it falls back to the file's x bits.
+                boolean x = dynamic ? pieFlag : anyExecBit(path);
+                info.type = x ? "pie" : "shared";
+            }
+        } else {
+            info.linkage = "none";
+        }
+        long strtabOff = vaddrToOffset(loads, strtab);
+        for (long nameOff : neededOffsets) {
+            info.needed.add(strtabOff < 0 ? "?" : cString(readUpTo(strtabOff + nameOff, 256)));
+        }
+
+        readSections(shoff, shnum, shentsize, wantSh, shstrndx);
+    }
+
+    private void readSections(long shoff, long shnum, int shentsize, int wantSh, long shstrndx) throws IOException {
+        if (shnum == 0) {
+            info.noSectionHeaders = true;
+            info.hasSymtab = false;
+            info.debugInfo = false;
+            info.stripped = true;
+            return;
+        }
+        if (shentsize != wantSh) throw new Malformed("bad section header entry size " + shentsize + " (expected " + wantSh + ")");
+        if (Long.compareUnsigned(shnum, MAX_SECTIONS) > 0) throw new Malformed("too many section headers (" + Long.toUnsignedString(shnum) + ")");
+        ByteBuffer sh = readAt(shoff, (int) (shnum * shentsize), "section headers");
+        if (Long.compareUnsigned(shstrndx, shnum) >= 0) {
+            throw new Malformed("section name table index " + Long.toUnsignedString(shstrndx) + " is out of range (" + shnum + " sections)");
+        }
+        long namesOff = word(sh, (int) shstrndx * shentsize + 24, (int) shstrndx * shentsize + 16);
+        if (Long.compareUnsigned(namesOff, info.size) > 0) throw new Malformed("truncated: section name table starts past the end of the file");
+        boolean symtab = false, debug = false;
+        byte[] want = ".debug_info\0".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < shnum; i++) {
+            int base = i * shentsize;
+            long nameIdx = Integer.toUnsignedLong(sh.getInt(base));
+            if (sh.getInt(base + 4) == SHT_SYMTAB) symtab = true;
+            if (!debug && nameIdx <= info.size) {
+                ByteBuffer n = readUpTo(namesOff + nameIdx, want.length);
+                debug = n.remaining() >= want.length - 1 && java.util.Arrays.equals(
+                        java.util.Arrays.copyOf(bytes(n), want.length), want);
+            }
+        }
+        info.hasSymtab = symtab;
+        info.debugInfo = debug;
+        info.stripped = !symtab && !debug;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+
+    private static long vaddrToOffset(List<long[]> loads, long vaddr) {
+        if (vaddr < 0) return -1;
+        for (long[] l : loads) {
+            if (Long.compareUnsigned(vaddr, l[0]) >= 0 && Long.compareUnsigned(vaddr - l[0], l[2]) < 0) return l[1] + (vaddr - l[0]);
+        }
+        return -1;
+    }
+
+    private static String cString(ByteBuffer b) {
+        byte[] a = bytes(b);
+        int n = 0;
+        while (n < a.length && a[n] != 0) n++;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            int c = a[i] & 0xff;
+            sb.append(c >= 0x20 && c < 0x7f ? (char) c : '?');
+        }
+        return sb.toString();
+    }
+
+    private static boolean anyExecBit(Path p) {
+        try {
+            var perms = Files.getPosixFilePermissions(p);
+            return perms.contains(PosixFilePermission.OWNER_EXECUTE) || perms.contains(PosixFilePermission.GROUP_EXECUTE)
+                    || perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}
+
+/** The requirements a Lambda bootstrap must meet, and the verdict for one file. */
+final class ElfPolicy {
+    final int machine;
+    final boolean allowDynamic, allowUnstripped;
+    final long maxSize;
+
+    ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize) {
+        this.machine = machine;
+        this.allowDynamic = allowDynamic;
+        this.allowUnstripped = allowUnstripped;
+        this.maxSize = maxSize;
+    }
+
+    /** aarch64 | arm64 | x86_64 | x86-64 | amd64 -> e_machine; anything else is a usage error. */
+    static int parseArch(CommandLine.Model.CommandSpec spec, String option, String value) {
+        Integer m = machineOf(value);
+        if (m == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown " + option + " '" + value + "' (use aarch64 or arm64, x86_64 or x86-64)");
+        }
+        return m;
+    }
+
+    static Integer machineOf(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "aarch64": case "arm64": return ElfReader.EM_AARCH64;
+            case "x86_64": case "x86-64": case "amd64": return ElfReader.EM_X86_64;
+            default: return null;
+        }
+    }
+
+    List<String> problems(ElfInfo i) {
+        List<String> p = new ArrayList<>(i.malformed);
+        if (!i.elf) return p;
+        if (i.elfClass != null && i.elfClass != 64) p.add(i.elfClass + "-bit, expected 64-bit");
+        if ("big".equals(i.endian)) p.add("big-endian (MSB), expected little-endian");
+        if (i.machine >= 0 && i.machine != machine) {
+            p.add(ElfReader.archWords(i.machine) + ", expected " + ElfReader.archName(machine));
+        }
+        if (!i.malformed.isEmpty()) return p;
+        if (!"exec".equals(i.type) && !"pie".equals(i.type)) {
+            p.add(Map.of("shared", "a shared object", "relocatable", "a relocatable object", "core", "a core file")
+                    .getOrDefault(i.type, "not a known ELF type") + ", not an executable");
+        } else if ("none".equals(i.linkage)) {
+            p.add("no program headers, cannot be loaded");
+        }
+        if ("dynamic".equals(i.linkage) && !allowDynamic) {
+            List<String> why = new ArrayList<>();
+            if (i.interpreter != null) why.add("interpreter " + i.interpreter);
+            if (!i.needed.isEmpty()) why.add("needs " + String.join(", ", i.needed));
+            if (why.isEmpty()) why.add("dynamic section without DF_1_PIE");
+            p.add("dynamically linked (" + String.join(", ", why) + ")");
+        }
+        if (Boolean.FALSE.equals(i.stripped) && !allowUnstripped) {
+            String what = Boolean.TRUE.equals(i.hasSymtab) && Boolean.TRUE.equals(i.debugInfo) ? ".symtab and .debug_info present"
+                    : Boolean.TRUE.equals(i.hasSymtab) ? ".symtab present" : ".debug_info present";
+            p.add("not stripped (" + what + ")");
+        }
+        if (maxSize >= 0 && i.size > maxSize) {
+            p.add(Sizes.human(i.size) + ", larger than --max-size " + Sizes.human(maxSize));
+        }
+        return p;
+    }
+
+    Verdict check(String path, ElfInfo info) {
+        List<String> p = problems(info);
+        return new Verdict(path, p.isEmpty(), info, p);
+    }
+
+    static final class Verdict {
+        final String path;
+        final boolean ok;
+        final ElfInfo info;
+        final List<String> problems;
+
+        Verdict(String path, boolean ok, ElfInfo info, List<String> problems) {
+            this.path = path;
+            this.ok = ok;
+            this.info = info;
+            this.problems = problems;
+        }
+
+        static Verdict missing(String path, String problem) {
+            return new Verdict(path, false, null, List.of(problem));
+        }
+
+        String line() {
+            if (info == null) return path + ": FAIL " + String.join("; ", problems);
+            String desc = info.describe() + ", " + Sizes.human(info.size);
+            return ok ? path + ": OK " + desc : path + ": FAIL " + String.join("; ", problems) + " [" + desc + "]";
+        }
+
+        String toJson() {
+            Json.Obj o = new Json.Obj().put("path", path).put("ok", ok);
+            ElfInfo i = info;
+            o.put("elf", i != null && i.elf)
+                    .put("class", i == null ? null : i.elfClass)
+                    .put("endian", i == null ? null : i.endian)
+                    .put("arch", i == null ? null : i.arch())
+                    .put("type", i == null ? null : i.type)
+                    .put("linkage", i == null ? null : i.linkage)
+                    .put("interpreter", i == null ? null : i.interpreter)
+                    .put("needed", i == null ? List.of() : i.needed)
+                    .put("stripped", i == null ? null : i.stripped)
+                    .put("debug_info", i == null ? null : i.debugInfo)
+                    .put("size", i == null ? null : i.size)
+                    .put("problems", problems);
+            return o.toString();
+        }
+    }
+}
+
+/** Sizes as people write them (50MB, 250MiB, 1048576) and as they read them (1.2 MiB). */
+final class Sizes {
+    private Sizes() {}
+
+    static long parse(CommandLine.Model.CommandSpec spec, String option, String text) {
+        Long v = parse(text);
+        if (v == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "invalid " + option + " '" + text
+                    + "' (use a number of bytes or a size such as 50MB, 250MiB; KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024)");
+        }
+        return v;
+    }
+
+    static Long parse(String text) {
+        var m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*").matcher(text);
+        if (!m.matches()) return null;
+        String u = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        long mult = Map.of("b", 1L, "k", 1000L, "kb", 1000L, "kib", 1024L, "m", 1_000_000L, "mb", 1_000_000L,
+                "mib", 1L << 20, "g", 1_000_000_000L, "gb", 1_000_000_000L, "gib", 1L << 30).get(u);
+        double v = Double.parseDouble(m.group(1)) * mult;
+        return v > Long.MAX_VALUE ? null : (long) v;
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        do {
+            v /= 1024;
+            u++;
+        } while (v >= 1024 && u < units.length - 1);
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}
+
+/** Just enough JSON writing for reports; values are String, Number, Boolean, null, List or raw Json. */
+final class Json {
+    private Json() {}
+
+    static final class Raw {
+        final String text;
+
+        Raw(String text) {
+            this.text = text;
+        }
+    }
+
+    static final class Obj {
+        private final StringBuilder sb = new StringBuilder();
+
+        Obj put(String key, Object value) {
+            sb.append(sb.length() == 0 ? "" : ",").append(quote(key)).append(':').append(value(value));
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return "{" + sb + "}";
+        }
+    }
+
+    static String array(List<String> rawItems) {
+        return rawItems.isEmpty() ? "[]" : "[\n  " + String.join(",\n  ", rawItems) + "\n]";
+    }
+
+    static String value(Object v) {
+        if (v == null) return "null";
+        if (v instanceof Raw) return ((Raw) v).text;
+        if (v instanceof Obj) return v.toString();
+        if (v instanceof Boolean || v instanceof Integer || v instanceof Long) return v.toString();
+        if (v instanceof List) {
+            return "[" + ((List<?>) v).stream().map(Json::value).collect(Collectors.joining(",")) + "]";
+        }
+        return quote(v.toString());
+    }
+
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
