@@ -1,0 +1,46 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.6
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
+//SOURCES verify-elf.java
+//SOURCES lib/*.java
+//MAIN BuildLambda
+//DESCRIPTION Cross-compile every function of a Cargo workspace to target/lambda/<name>/bootstrap with cargo zigbuild (ARM64 by default)
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "build-lambda", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Build every bin target of a Cargo workspace for AWS Lambda with ONE `cargo zigbuild --release "
+                + "--target <triple>` call, put each at <target dir>/lambda/<name>/bootstrap (0755, atomically), verify "
+                + "them (arch, static, stripped) and print a report."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error",
+                "3:a prerequisite is missing (cargo, cargo-zigbuild, zig, the target's std)",
+                "other:cargo's own exit code when the build step fails"})
+class BuildLambda implements Callable<Integer> {
+    @Mixin
+    BuildOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return Cli.commandLine(new BuildLambda()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        return Pipeline.run(spec, options, new ZigBuilder());
+    }
+}

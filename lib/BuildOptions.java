@@ -1,0 +1,43 @@
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The options every build script shares (a picocli @Mixin). */
+final class BuildOptions {
+    @Option(names = "--manifest-path", paramLabel = "PATH", description = "the Cargo.toml to build (default: the nearest one, as cargo finds it)")
+    Path manifestPath;
+
+    @Option(names = {"-p", "--package"}, paramLabel = "NAME", description = "build the functions of this package (repeatable)")
+    List<String> packages = new ArrayList<>();
+
+    @Option(names = "--bin", paramLabel = "NAME", description = "build this function (repeatable; default: every bin target of the workspace)")
+    List<String> bins = new ArrayList<>();
+
+    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "arm64",
+            description = "arm64 (aarch64-unknown-linux-musl, the default) or x86_64 (x86_64-unknown-linux-musl)")
+    String arch;
+
+    @Option(names = "--target", paramLabel = "TRIPLE", description = "any Rust target triple instead of --arch (e.g. aarch64-unknown-linux-gnu.2.34)")
+    String target;
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "release", description = "cargo profile (default: ${DEFAULT-VALUE})")
+    String profile;
+
+    @Option(names = "--lambda-dir", paramLabel = "DIR", description = "where bootstraps go (default: <target dir>/lambda)")
+    Path lambdaDir;
+
+    @Option(names = "--clean", description = "remove the lambda folder and cargo's output for this target before building")
+    boolean clean;
+
+    @Option(names = "--json", description = "print the report as JSON on stdout (cargo's output goes to stderr)")
+    boolean json;
+
+    @Option(names = "--verbose", description = "show commands as they run, and stack traces of unexpected errors")
+    boolean verbose;
+
+    @Parameters(paramLabel = "CARGO_ARGS", description = "arguments after -- go to cargo unchanged")
+    List<String> cargoArgs = new ArrayList<>();
+}

@@ -1,0 +1,110 @@
+import org.zeroturnaround.exec.InvalidExitValueException;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Runs external programs with argument lists (never a shell string), through zt-exec. */
+final class Exec {
+    private Exec() {}
+
+    static final class Result {
+        final int exit;
+        final String out;
+        final String err;
+
+        Result(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+    }
+
+    /** Runs to completion and keeps stdout and stderr; a hang past the timeout is a user-facing error. */
+    static Result capture(Path dir, List<String> command, Map<String, String> env, long timeoutSeconds) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int exit = execute(dir, command, env, out, err, timeoutSeconds);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Streams the program's output live (a person is watching cargo) and also keeps its stderr, so a
+     * failure can be explained afterwards. No timeout: a build takes as long as it takes.
+     */
+    static Result stream(Path dir, List<String> command, Map<String, String> env, OutputStream out, OutputStream err) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        int exit = execute(dir, command, env, out, new Tee(err, kept), 0);
+        return new Result(exit, "", kept.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int execute(Path dir, List<String> command, Map<String, String> env, OutputStream out,
+                               OutputStream err, long timeoutSeconds) {
+        ProcessExecutor pe = new ProcessExecutor().command(command).directory(dir.toFile())
+                .redirectOutput(out).redirectError(err).exitValueAny().destroyOnExit();
+        if (env != null) pe.environment(env);
+        if (timeoutSeconds > 0) pe.timeout(timeoutSeconds, TimeUnit.SECONDS);
+        try {
+            ProcessResult r = pe.execute();
+            return r.getExitValue();
+        } catch (TimeoutException e) {
+            throw new Cli.UserError(3, command.get(0) + " did not answer within " + timeoutSeconds
+                    + " s (" + String.join(" ", command) + "); is it waiting for a lock or the network?");
+        } catch (IOException e) {
+            throw new Cli.UserError(3, "cannot run " + command.get(0) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Cli.UserError(130, "interrupted while running " + command.get(0));
+        } catch (InvalidExitValueException e) {
+            return e.getExitValue();
+        }
+    }
+
+    /** The first executable called name on PATH (as a shell would find it), without starting anything. */
+    static Optional<Path> onPath(String name, Map<String, String> env) {
+        String path = env.getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, name);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p);
+        }
+        return Optional.empty();
+    }
+
+    private static final class Tee extends OutputStream {
+        private final OutputStream a, b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            a.write(buf, off, len);
+            a.flush();
+            b.write(buf, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            a.flush();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Whether the workspace already decides `strip` for a profile. Cargo's default release profile keeps
+ * .symtab ("not stripped"), so unless the user chose, the build asks for strip = "symbols". Profiles
+ * are read from the root Cargo.toml only (cargo ignores them in members), following `inherits`.
+ * A line scan is enough for the `[profile.NAME]` tables and `profile.NAME.strip` keys people write.
+ */
+final class Profiles {
+    private Profiles() {}
+
+    static String stripEnvName(String profile) {
+        return "CARGO_PROFILE_" + profile.toUpperCase(Locale.ROOT).replace('-', '_') + "_STRIP";
+    }
+
+    /** The environment variable to add, or null when the user's profile or environment already sets strip. */
+    static Map.Entry<String, String> defaultStrip(Path rootManifest, String profile, Map<String, String> env) {
+        String name = stripEnvName(profile);
+        if (env.containsKey(name)) return null;
+        Map<String, Map<String, String>> profiles = read(rootManifest);
+        String p = profile;
+        for (int depth = 0; p != null && depth < 8; depth++) {
+            Map<String, String> keys = profiles.getOrDefault(p, Map.of());
+            if (keys.containsKey("strip")) return null;
+            if (env.containsKey(stripEnvName(p))) return null;
+            p = keys.containsKey("inherits") ? keys.get("inherits") : (p.equals("bench") ? "release" : p.equals("test") ? "dev" : null);
+        }
+        return Map.entry(name, "symbols");
+    }
+
+    private static final Pattern TABLE = Pattern.compile("^\\s*\\[\\s*profile\\.\"?([A-Za-z0-9_-]+)\"?\\s*]\\s*(#.*)?$");
+    private static final Pattern OTHER_TABLE = Pattern.compile("^\\s*\\[.*$");
+    private static final Pattern KEY = Pattern.compile("^\\s*([A-Za-z0-9_.\"-]+)\\s*=\\s*(.*?)\\s*(#.*)?$");
+
+    static Map<String, Map<String, String>> read(Path manifest) {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(manifest);
+        } catch (IOException e) {
+            return out;
+        }
+        String current = null;
+        boolean inProfileRoot = false;
+        for (String line : lines) {
+            Matcher t = TABLE.matcher(line);
+            if (t.matches()) {
+                current = t.group(1);
+                inProfileRoot = false;
+                continue;
+            }
+            if (OTHER_TABLE.matcher(line).matches()) {
+                current = null;
+                inProfileRoot = line.trim().matches("\\[\\s*profile\\s*]");
+                continue;
+            }
+            Matcher k = KEY.matcher(line);
+            if (!k.matches()) continue;
+            String key = k.group(1).replace("\"", "");
+            String value = k.group(2).replace("\"", "").trim();
+            if (current != null) {
+                out.computeIfAbsent(current, x -> new HashMap<>()).put(key, value);
+            } else if (key.startsWith("profile.") || inProfileRoot) {
+                // profile.release.strip = true, or under [profile]: release.strip = true / release = { strip = true }
+                String rest = key.startsWith("profile.") ? key.substring(8) : key;
+                String[] parts = rest.split("\\.", 2);
+                Map<String, String> m = out.computeIfAbsent(parts[0], x -> new HashMap<>());
+                if (parts.length == 2) m.put(parts[1], value);
+                else for (String kv : value.replaceAll("[{}]", "").split(",")) {
+                    String[] e = kv.split("=", 2);
+                    if (e.length == 2) m.put(e[0].trim(), e[1].trim());
+                }
+            }
+        }
+        return out;
+    }
+}

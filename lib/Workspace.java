@@ -1,0 +1,103 @@
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A Cargo workspace as `cargo metadata --no-deps` describes it: its root, target folder and functions. */
+final class Workspace {
+    /** A Lambda function: one bin target of a workspace member. */
+    static final class Function {
+        final String name;
+        final String pkg;
+
+        Function(String name, String pkg) {
+            this.name = name;
+            this.pkg = pkg;
+        }
+    }
+
+    final Path root;
+    final Path targetDir;
+    /** The manifest cargo was pointed at (a member's, or the root's). */
+    final Path manifest;
+    /** The package that manifest belongs to when it is a member's own, else null. */
+    final String manifestPackage;
+    final List<Function> functions;
+    final List<String> packages;
+
+    private Workspace(Path root, Path targetDir, Path manifest, String manifestPackage, List<Function> functions, List<String> packages) {
+        this.root = root;
+        this.targetDir = targetDir;
+        this.manifest = manifest;
+        this.manifestPackage = manifestPackage;
+        this.functions = functions;
+        this.packages = packages;
+    }
+
+    /** The manifest to use: --manifest-path as given, else Cargo.toml in cwd or the nearest folder above (as cargo finds it). */
+    static Path findManifest(Path manifestPath, Path cwd) {
+        if (manifestPath != null) {
+            Path m = cwd.resolve(manifestPath).normalize();
+            if (Files.isDirectory(m)) m = m.resolve("Cargo.toml");
+            if (!Files.isRegularFile(m)) {
+                throw new Cli.UserError(2, "no Cargo.toml at " + manifestPath + " (--manifest-path takes the path of a Cargo.toml)");
+            }
+            return m;
+        }
+        for (Path d = cwd.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+            Path m = d.resolve("Cargo.toml");
+            if (Files.isRegularFile(m)) return m;
+        }
+        throw new Cli.UserError(2, "no Cargo.toml in " + cwd.toAbsolutePath().normalize()
+                + " or any folder above it: run this inside a Cargo workspace, or pass --manifest-path PATH/Cargo.toml");
+    }
+
+    static Workspace load(Path manifest, Map<String, String> env) {
+        List<String> cmd = List.of("cargo", "metadata", "--format-version", "1", "--no-deps", "--manifest-path", manifest.toString());
+        Exec.Result r = Exec.capture(manifest.getParent(), cmd, env, 300);
+        if (r.exit != 0) {
+            throw new Cli.UserError(2, "cargo metadata failed for " + manifest + ": " + lastErrorLine(r.err));
+        }
+        JsonObject meta = Json.parse(r.out).asObject();
+        Path root = Path.of(meta.getString("workspace_root", manifest.getParent().toString()));
+        Path target = Path.of(meta.getString("target_directory", root.resolve("target").toString()));
+        Set<String> members = new HashSet<>();
+        for (JsonValue v : meta.get("workspace_members").asArray()) members.add(v.asString());
+        List<Function> functions = new ArrayList<>();
+        List<String> packages = new ArrayList<>();
+        String manifestPackage = null;
+        for (JsonValue pv : meta.get("packages").asArray()) {
+            JsonObject p = pv.asObject();
+            if (!members.contains(p.getString("id", ""))) continue;
+            String name = p.getString("name", "?");
+            packages.add(name);
+            Path pm = Path.of(p.getString("manifest_path", ""));
+            if (pm.normalize().equals(manifest.normalize()) && !pm.getParent().equals(root)) manifestPackage = name;
+            for (JsonValue tv : p.get("targets").asArray()) {
+                JsonObject t = tv.asObject();
+                for (JsonValue k : t.get("kind").asArray()) {
+                    if (k.asString().equals("bin")) functions.add(new Function(t.getString("name", "?"), name));
+                }
+            }
+        }
+        return new Workspace(root, target, manifest, manifestPackage, functions, packages);
+    }
+
+    /** cargo's own words for what went wrong: its last `error:` line, else its last line. */
+    static String lastErrorLine(String stderr) {
+        String last = "(no output)";
+        for (String line : stderr.split("\\R")) {
+            if (line.isBlank()) continue;
+            if (line.startsWith("error")) return line.trim();
+            last = line.trim();
+        }
+        return last;
+    }
+}
