@@ -7,8 +7,11 @@ interface Builder {
     /** Shown in messages, e.g. "cargo zigbuild". */
     String label();
 
-    /** Fails with a UserError (exit 3) naming the fix when a prerequisite is missing. */
-    void checkPrerequisites(Plan plan);
+    /**
+     * Fails with a UserError (exit 3) naming the fix when a prerequisite is missing. Runs while
+     * `cargo metadata` does, so it only gets the environment.
+     */
+    void checkPrerequisites(java.util.Map<String, String> env);
 
     /** The one command that builds every selected function. */
     List<String> command(Plan plan);

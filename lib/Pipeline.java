@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -27,13 +29,23 @@ final class Pipeline {
         Map<String, String> env = new HashMap<>(System.getenv());
         Path cwd = Path.of("").toAbsolutePath();
 
-        Workspace ws = Workspace.load(Workspace.findManifest(o.manifestPath, cwd), env);
+        Path manifest = Workspace.findManifest(o.manifestPath, cwd);
+        // The prerequisite probe (a python start for zig, a docker ping) overlaps with cargo metadata.
+        Map<String, String> probeEnv = Map.copyOf(env);
+        CompletableFuture<Void> prerequisites = CompletableFuture.runAsync(() -> builder.checkPrerequisites(probeEnv));
+        Workspace ws;
+        try {
+            ws = Workspace.load(manifest, env);
+        } catch (Cli.UserError e) {
+            await(prerequisites);
+            throw e;
+        }
         List<Workspace.Function> selected = select(spec, o, ws);
         Path lambdaDir = o.lambdaDir != null ? cwd.resolve(o.lambdaDir).normalize() : ws.targetDir.resolve("lambda");
         Map.Entry<String, String> strip = Profiles.defaultStrip(ws.root.resolve("Cargo.toml"), o.profile, env);
         if (strip != null) env.put(strip.getKey(), strip.getValue());
         Builder.Plan plan = new Builder.Plan(ws, selected, target, o.profile, o.cargoArgs, env, lambdaDir);
-        builder.checkPrerequisites(plan);
+        await(prerequisites);
 
         if (o.clean) {
             err.println(me + ": --clean: removing " + lambdaDir + " and " + ws.targetDir.resolve(target.dirName));
@@ -85,6 +97,15 @@ final class Pipeline {
         Layout.install(lambdaDir, outputs, selected.stream().map(f -> f.name).collect(Collectors.toList()));
         Report.print(out, o.json, builder, plan, rows);
         return 0;
+    }
+
+    private static void await(CompletableFuture<Void> f) {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
+            throw e;
+        }
     }
 
     /** --package and --bin narrow the functions; a member's own manifest means that package, as with cargo. */
