@@ -80,11 +80,10 @@ class VerifyElf implements Callable<Integer> {
                 maxSize == null ? -1 : Sizes.parse(spec, "--max-size", maxSize));
         for (Path p : paths) {
             if (!Files.exists(p)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "no such file or directory: " + p + " (give a bootstrap file, or a folder such as target/lambda)");
+                throw new Cli.UserError(2, "no such file or directory: " + p + " (give a bootstrap file, or a folder such as target/lambda)");
             }
             if (!Files.isReadable(p)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + p + " (check its permissions)");
+                throw new Cli.UserError(2, "cannot read " + p + " (check its permissions)");
             }
         }
         List<ElfPolicy.Verdict> verdicts = new ArrayList<>();
@@ -537,6 +536,10 @@ final class ElfPolicy {
             if (!i.needed.isEmpty()) why.add("needs " + String.join(", ", i.needed));
             if (why.isEmpty()) why.add("dynamic section without DF_1_PIE");
             p.add("dynamically linked (" + String.join(", ", why) + ")");
+        }
+        if (!"dynamic".equals(i.linkage) && i.interpreter != null && !allowDynamic) {
+            // `file` calls this "statically linked, interpreter X", yet the kernel needs X to start it.
+            p.add("needs an interpreter (" + i.interpreter + ") although it has no dynamic section");
         }
         if (Boolean.FALSE.equals(i.stripped) && !allowUnstripped) {
             String what = Boolean.TRUE.equals(i.hasSymtab) && Boolean.TRUE.equals(i.debugInfo) ? ".symtab and .debug_info present"

@@ -45,7 +45,9 @@ final class Proc {
             }
             t1.join();
             t2.join();
-            return new Proc(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            // JBang's own progress lines ("[jbang] Building jar...") are not the tool's output.
+            String e = err.toString(StandardCharsets.UTF_8).replaceAll("(?m)^\\[jbang\\] .*\\R", "");
+            return new Proc(p.exitValue(), out.toString(StandardCharsets.UTF_8), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,0 +1,199 @@
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `./jbang verify-elf@. ...` as a user runs it: exit codes, the lines it prints, --json. */
+class VerifyElfCliTest {
+    private static ElfSamples samples;
+    private static Path stripped, unstripped, scratch;
+
+    @BeforeAll
+    static void samples() {
+        samples = ElfSamples.get();
+        stripped = samples.path(ElfSamples.A64_STATIC_STRIPPED);
+        unstripped = samples.path(ElfSamples.A64_STATIC);
+        scratch = Repo.scratch("verify-elf-cli");
+    }
+
+    static Proc verifyElf(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "verify-elf@.";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Proc.jbang(null, all);
+    }
+
+    static List<String> lines(String s) {
+        List<String> l = new ArrayList<>(Arrays.asList(s.split("\n")));
+        l.removeIf(String::isBlank);
+        return l;
+    }
+
+    @Test
+    void hostLsFailsForArchAndLinkage() {
+        Proc p = verifyElf("/bin/ls");
+        assertEquals(1, p.exit, p.toString());
+        List<String> out = lines(p.out);
+        assertEquals(1, out.size(), p.toString());
+        String line = out.get(0);
+        assertTrue(line.startsWith("/bin/ls: FAIL "), line);
+        assertTrue(line.contains("x86-64, expected aarch64"), line);
+        assertTrue(line.contains("dynamically linked (interpreter /lib64/ld-linux-x86-64.so.2"), line);
+        assertTrue(line.contains("[ELF 64-bit LSB pie executable, x86-64, dynamically linked"), line);
+        assertEquals("", p.err);
+    }
+
+    @Test
+    void hostLsPassesAsDynamicX86() {
+        Proc p = verifyElf("--arch", "x86_64", "--allow-dynamic", "/bin/ls");
+        assertEquals(0, p.exit, p.toString());
+        List<String> out = lines(p.out);
+        assertEquals(1, out.size(), p.toString());
+        assertTrue(out.get(0).startsWith("/bin/ls: OK ELF 64-bit LSB pie executable, x86-64, dynamically linked"), out.get(0));
+    }
+
+    @Test
+    void strippedStaticAarch64PassesWithTheExactLine() throws IOException {
+        String rel = Repo.ROOT.relativize(stripped).toString(); // as typed from the project folder
+        Proc p = verifyElf(rel);
+        assertEquals(0, p.exit, p.toString());
+        List<String> out = lines(p.out);
+        assertEquals(List.of(rel + ": OK ELF 64-bit LSB executable, ARM aarch64, statically linked, stripped, "
+                + Sizes.human(Files.size(stripped))), out);
+        assertTrue(out.get(0).matches(".*, stripped, \\d+\\.\\d KiB"), out.get(0));
+        assertEquals("", p.err);
+    }
+
+    @Test
+    void unstrippedFails() {
+        Proc p = verifyElf(unstripped.toString());
+        assertEquals(1, p.exit, p.toString());
+        List<String> out = lines(p.out);
+        assertEquals(1, out.size(), p.toString());
+        assertTrue(out.get(0).startsWith(unstripped + ": FAIL not stripped (.symtab present) [ELF 64-bit LSB executable, ARM aarch64, statically linked, not stripped, "), out.get(0));
+    }
+
+    @Test
+    void directoryIsSearchedForBootstraps() throws IOException {
+        Path dir = scratch.resolve("lambda");
+        for (String name : List.of("a", "b")) {
+            Files.createDirectories(dir.resolve(name));
+            Files.copy(stripped, dir.resolve(name).resolve("bootstrap"));
+        }
+        Files.copy(unstripped, dir.resolve("a").resolve("not-a-bootstrap"));
+        Proc p = verifyElf(dir.toString());
+        assertEquals(0, p.exit, p.toString());
+        List<String> out = lines(p.out);
+        assertEquals(3, out.size(), p.toString());
+        assertTrue(out.get(0).startsWith(dir.resolve("a/bootstrap") + ": OK ELF 64-bit LSB executable, ARM aarch64"), out.get(0));
+        assertTrue(out.get(1).startsWith(dir.resolve("b/bootstrap") + ": OK ELF 64-bit LSB executable, ARM aarch64"), out.get(1));
+        assertEquals("2 files checked: 2 OK, 0 FAIL", out.get(2));
+    }
+
+    @Test
+    void directoryWithoutBootstrapFails() throws IOException {
+        Path dir = Files.createDirectories(scratch.resolve("empty-lambda/sub"));
+        Files.copy(stripped, dir.resolve("my-function"));
+        Path top = dir.getParent();
+        Proc p = verifyElf(top.toString());
+        assertEquals(1, p.exit, p.toString());
+        List<String> out = lines(p.out);
+        assertEquals(1, out.size(), p.toString());
+        assertTrue(out.get(0).startsWith(top + ": FAIL no file named bootstrap below this directory"), out.get(0));
+    }
+
+    @Test
+    void missingPathIsAUsageErrorWithoutStackTrace() {
+        Path missing = scratch.resolve("no-such-bootstrap");
+        Proc p = verifyElf(missing.toString());
+        assertEquals(2, p.exit, p.toString());
+        assertEquals("", p.out.trim());
+        List<String> err = lines(p.err);
+        assertEquals(1, err.size(), "one line, nothing else: " + p);
+        assertTrue(err.get(0).startsWith("verify-elf: no such file or directory: " + missing), p.toString());
+        for (String l : err) {
+            assertFalse(l.contains("Exception") || l.trim().startsWith("at "), "stack trace: " + p);
+            assertTrue(l.startsWith("verify-elf: ") || l.equals("Try 'verify-elf --help' for usage."), "unexpected line: " + l);
+        }
+    }
+
+    @Test
+    void unknownArchIsAUsageError() {
+        Proc p = verifyElf("--arch", "sparc", stripped.toString());
+        assertEquals(2, p.exit, p.toString());
+        assertEquals("", p.out.trim());
+        assertTrue(p.err.startsWith("verify-elf: unknown --arch 'sparc'"), p.err);
+        assertFalse(p.err.contains("Exception"), p.err);
+    }
+
+    @Test
+    void maxSizeFailsLargerFiles() {
+        Proc p = verifyElf("--max-size", "1KB", stripped.toString());
+        assertEquals(1, p.exit, p.toString());
+        List<String> out = lines(p.out);
+        assertEquals(1, out.size(), p.toString());
+        assertTrue(out.get(0).contains(": FAIL "), out.get(0));
+        assertTrue(out.get(0).contains("larger than --max-size 1000 B"), out.get(0));
+    }
+
+    static final List<String> KEYS = List.of("path", "ok", "elf", "class", "endian", "arch", "type", "linkage", "interpreter",
+            "needed", "stripped", "debug_info", "size", "problems");
+
+    @Test
+    void jsonHasOneObjectPerFileWithEveryField() throws IOException {
+        Path empty = Files.createDirectories(scratch.resolve("json-empty"));
+        Proc p = verifyElf("--json", stripped.toString(), unstripped.toString(), "/bin/ls", empty.toString());
+        assertEquals(1, p.exit, p.toString());
+        String out = p.out.trim();
+        assertTrue(out.startsWith("[") && out.endsWith("]"), out);
+        List<String> objects = objects(out);
+        assertEquals(4, objects.size(), out);
+        for (String o : objects) {
+            List<String> keys = new ArrayList<>();
+            Matcher m = Pattern.compile("\"([a-z_]+)\":").matcher(o);
+            while (m.find()) keys.add(m.group(1));
+            assertEquals(KEYS, keys, o);
+        }
+        String s = objects.get(0);
+        assertTrue(s.startsWith("{\"path\":\"" + stripped + "\",\"ok\":true,\"elf\":true,\"class\":64,\"endian\":\"little\",\"arch\":\"aarch64\","
+                + "\"type\":\"exec\",\"linkage\":\"static\",\"interpreter\":null,\"needed\":[],\"stripped\":true,\"debug_info\":false,"
+                + "\"size\":" + Files.size(stripped) + ",\"problems\":[]}"), s);
+        assertTrue(objects.get(1).contains("\"ok\":false") && objects.get(1).contains("\"stripped\":false")
+                && objects.get(1).contains("\"problems\":[\"not stripped (.symtab present)\"]"), objects.get(1));
+        String ls = objects.get(2);
+        assertTrue(ls.contains("\"arch\":\"x86_64\"") && ls.contains("\"type\":\"pie\"") && ls.contains("\"linkage\":\"dynamic\"")
+                && ls.contains("\"interpreter\":\"/lib64/ld-linux-x86-64.so.2\"") && ls.contains("\"libc.so.6\""), ls);
+        String e = objects.get(3);
+        assertTrue(e.contains("\"ok\":false,\"elf\":false,\"class\":null") && e.contains("no file named bootstrap"), e);
+    }
+
+    /** The top-level objects of a JSON array (braces inside strings are skipped). */
+    static List<String> objects(String array) {
+        List<String> out = new ArrayList<>();
+        int depth = 0, start = -1;
+        boolean inString = false;
+        for (int i = 0; i < array.length(); i++) {
+            char c = array.charAt(i);
+            if (inString) {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{') {
+                if (depth++ == 0) start = i;
+            } else if (c == '}') {
+                if (--depth == 0) out.add(array.substring(start, i + 1));
+            }
+        }
+        return out;
+    }
+}
