@@ -7,7 +7,7 @@
 //SOURCES verify-elf.java
 //SOURCES lib/*.java
 //MAIN BuildLambda
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //DESCRIPTION Cross-compile every function of a Cargo workspace to target/lambda/<name>/bootstrap with cargo zigbuild (ARM64 by default)
 

@@ -1,3 +1,4 @@
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
@@ -25,9 +26,13 @@ final class ZigBuilder implements Builder {
         }
     }
 
-    /** Looks where cargo-zigbuild looks: CARGO_ZIGBUILD_ZIG_PATH, zig on PATH, then python's ziglang module. */
+    /**
+     * Looks where cargo-zigbuild looks (its zig.rs): CARGO_ZIGBUILD_ZIG_PATH, then python's ziglang
+     * module, then zig on PATH. The cheap PATH look comes first here; any hit means a zig exists.
+     */
     static boolean zigFound(Map<String, String> env) {
-        if (env.get("CARGO_ZIGBUILD_ZIG_PATH") != null) return true;
+        String explicit = env.get("CARGO_ZIGBUILD_ZIG_PATH");
+        if (explicit != null) return Files.isExecutable(Path.of(explicit)) || Exec.onPath(explicit, env).isPresent();
         if (Exec.onPath("zig", env).isPresent()) return true;
         String python = env.getOrDefault("CARGO_ZIGBUILD_PYTHON_PATH", "python3");
         if (!python.contains("/") && Exec.onPath(python, env).isEmpty()) return false;

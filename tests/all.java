@@ -4,9 +4,14 @@
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.10.2
 //DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
 //DEPS info.picocli:picocli:4.7.6
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
 //SOURCES *Test.java
 //SOURCES support/*.java
 //SOURCES ../verify-elf.java
+//SOURCES ../lib/*.java
+//SOURCES ../build-lambda.java
 //MAIN All
 //DESCRIPTION Run every test class; prints each failure and a closing `N passed, N failed` line
 
