@@ -1,0 +1,128 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.6
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
+//SOURCES verify-elf.java
+//SOURCES lib/Exec.java lib/Target.java lib/BuildOptions.java lib/Workspace.java lib/ContainerOptions.java
+//SOURCES lib/Check*.java
+//MAIN Doctor
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
+//CDS
+//DESCRIPTION Check every prerequisite of the Lambda builds and say exactly how to fix what is missing (--fix installs it)
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Check what the Lambda builds need (Java, JBang, rustc, cargo, the target's std, zig, cargo-zigbuild, "
+                + "a linker, docker client and engine, podman, the container image, qemu-user) and the bootstraps already built; print one row "
+                + "each with the version found and, for what is missing, the command that fixes it on this system."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:everything the chosen build needs is there (warnings and optional rows do not count)",
+                "1:something the chosen build needs is missing", "2:usage error"})
+class Doctor implements Callable<Integer> {
+    @Option(names = "--for", paramLabel = "BUILD", defaultValue = "zig",
+            description = "the build to check for: zig (build-lambda, default), docker, native, or smart (docker, else native)")
+    String forBuild;
+
+    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "arm64", description = "arm64 (default) or x86_64: whose std to look for")
+    String arch;
+
+    @Option(names = "--target", paramLabel = "TRIPLE", description = "any Rust target triple instead of --arch")
+    String target;
+
+    @Option(names = "--manifest-path", paramLabel = "PATH", description = "the workspace to check (default: the nearest Cargo.toml, as cargo finds it)")
+    Path manifestPath;
+
+    @Option(names = "--fix", description = "install what is missing where a non-interactive way exists (pip, cargo install, "
+            + "rustup; apt-get only as root; never sudo), showing each command, then check again")
+    boolean fix;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "longest wait for any one probe (default: ${DEFAULT-VALUE})")
+    long timeout;
+
+    @Option(names = "--json", description = "print a JSON array, one object per check (name, status, version, required, fix, detail)")
+    boolean json;
+
+    @Option(names = "--verbose", description = "show stack traces of unexpected errors")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return Cli.commandLine(new Doctor()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        Checks.Mode mode = Checks.Mode.parse(forBuild);
+        if (mode == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --for '" + forBuild + "' (use zig, docker, native or smart)");
+        }
+        if (timeout < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least 1 second, not " + timeout);
+        }
+        BuildOptions o = new BuildOptions();
+        o.arch = arch;
+        o.target = target;
+        Map<String, String> env = new HashMap<>(System.getenv());
+        Checks checks = new Checks(mode, Target.of(spec, o), manifestPath, Path.of("").toAbsolutePath(), env, timeout,
+                CheckPlatform.detect());
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+
+        List<Check> rows = checks.run();
+        if (!fix) {
+            CheckReport.print(out, json, mode, rows);
+            return CheckReport.exitCode(rows);
+        }
+        if (!json) CheckReport.print(out, false, mode, rows);
+        List<Check> todo = rows.stream().filter(c -> c.blocking() && c.fixCommand != null).collect(Collectors.toList());
+        rows.stream().filter(c -> c.blocking() && c.fixCommand == null)
+                .forEach(c -> err.println("doctor: --fix cannot install " + c.label + " by itself: " + (c.fix != null ? c.fix : c.detail)));
+        if (todo.isEmpty()) {
+            err.println("doctor: --fix: nothing missing can be installed automatically");
+            err.flush();
+            if (json) CheckReport.print(out, true, mode, rows);
+            return CheckReport.exitCode(rows);
+        }
+        Map<String, String> fixEnv = new HashMap<>(env);
+        fixEnv.put("DEBIAN_FRONTEND", "noninteractive");
+        for (Check c : todo) {
+            err.println("doctor: running: " + c.fix);
+            err.flush();
+            // Installs take as long as they take: no timeout, output streamed to stderr (stdout stays the report).
+            try {
+                Exec.Result r = Exec.stream(Path.of("").toAbsolutePath(), c.fixCommand, fixEnv, System.err, System.err);
+                if (r.exit != 0) {
+                    err.println("doctor: `" + c.fix + "` failed (exit " + r.exit + ")" + (c.name.equals("std")
+                            ? "; without a download from rustup, build std from source (README: The target's standard library)" : ""));
+                }
+            } catch (Cli.UserError e) {
+                err.println("doctor: `" + c.fix + "` failed: " + e.getMessage());
+            }
+            err.flush();
+        }
+        err.println("doctor: checking again");
+        err.flush();
+        rows = checks.run();
+        CheckReport.print(out, json, mode, rows);
+        return CheckReport.exitCode(rows);
+    }
+}

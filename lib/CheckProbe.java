@@ -1,0 +1,86 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One external program asked one question, with a timeout: doctor never waits on a hung `docker info`. */
+final class CheckProbe {
+    /** The program as found on PATH (or as given with a slash); null when there is none. */
+    final Path tool;
+    /** The command as a person would type it, for messages. */
+    final String shown;
+    /** Ran and finished within the timeout. */
+    final boolean answered;
+    final int exit;
+    final String out, err;
+    /** Why there is no answer: not found, did not start, did not finish in time. */
+    final String problem;
+
+    private CheckProbe(Path tool, String shown, boolean answered, int exit, String out, String err, String problem) {
+        this.tool = tool;
+        this.shown = shown;
+        this.answered = answered;
+        this.exit = exit;
+        this.out = out;
+        this.err = err;
+        this.problem = problem;
+    }
+
+    static CheckProbe run(Path dir, Map<String, String> env, long timeoutSeconds, String program, String... args) {
+        String shown = program + (args.length == 0 ? "" : " " + String.join(" ", args));
+        Optional<Path> tool = locate(program, env);
+        if (tool.isEmpty()) return new CheckProbe(null, shown, false, -1, "", "", program + " not found on PATH");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(tool.get().toString());
+        cmd.addAll(List.of(args));
+        try {
+            Exec.Result r = Exec.capture(dir, cmd, env, timeoutSeconds);
+            return new CheckProbe(tool.get(), shown, true, r.exit, r.out, r.err, null);
+        } catch (Cli.UserError e) {
+            String why = e.getMessage().contains("did not answer within")
+                    ? "`" + shown + "` did not answer within " + timeoutSeconds + " s" : e.getMessage();
+            return new CheckProbe(tool.get(), shown, false, -1, "", "", why);
+        }
+    }
+
+    /** As cargo-zigbuild's `which` does: a name with a slash is a path, anything else is looked up on PATH. */
+    static Optional<Path> locate(String program, Map<String, String> env) {
+        if (program.contains("/")) {
+            Path p = Path.of(program);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        return Exec.onPath(program, env);
+    }
+
+    boolean found() {
+        return tool != null;
+    }
+
+    boolean ok() {
+        return answered && exit == 0;
+    }
+
+    /** What went wrong, in the program's own words where it said something. */
+    String why() {
+        if (problem != null) return problem;
+        String text = !err.isBlank() ? err : out;
+        String line = text.isBlank() ? "(no output)" : Workspace.lastErrorLine(text);
+        return "`" + shown + "` exited with " + exit + ": " + line;
+    }
+
+    /** The first thing that looks like a version number in the output, e.g. 0.24.0 or 28.2.2. */
+    String version() {
+        return versionIn(out + "\n" + err);
+    }
+
+    static String versionIn(String text) {
+        var m = java.util.regex.Pattern.compile("(?<![\\w.])(\\d+\\.\\d+(?:\\.\\d+)?(?:-[0-9A-Za-z.]+)?(?:\\+[0-9A-Za-z.]+)?)").matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    String firstLine() {
+        return out.strip().lines().findFirst().orElse("");
+    }
+}
