@@ -13,6 +13,11 @@ interface Builder {
      */
     void checkPrerequisites(java.util.Map<String, String> env);
 
+    /** The `cargo metadata` command to run: the host's, unless the builder must run it elsewhere (in its container). */
+    default List<String> metadataCommand(Path manifest, List<String> command, Map<String, String> env) {
+        return command;
+    }
+
     /** The one command that builds every selected function. */
     List<String> command(Plan plan);
 

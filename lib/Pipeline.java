@@ -35,7 +35,7 @@ final class Pipeline {
         CompletableFuture<Void> prerequisites = CompletableFuture.runAsync(() -> builder.checkPrerequisites(probeEnv));
         Workspace ws;
         try {
-            ws = Workspace.load(manifest, env);
+            ws = Workspace.load(manifest, env, command -> builder.metadataCommand(manifest, command, probeEnv));
         } catch (Cli.UserError e) {
             await(prerequisites);
             throw e;

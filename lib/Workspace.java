@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** A Cargo workspace as `cargo metadata --no-deps` describes it: its root, target folder and functions. */
 final class Workspace {
@@ -60,7 +61,12 @@ final class Workspace {
     }
 
     static Workspace load(Path manifest, Map<String, String> env) {
-        List<String> cmd = List.of("cargo", "metadata", "--format-version", "1", "--no-deps", "--manifest-path", manifest.toString());
+        return load(manifest, env, UnaryOperator.identity());
+    }
+
+    /** runner: where cargo metadata runs (the container build may run it in its container). */
+    static Workspace load(Path manifest, Map<String, String> env, UnaryOperator<List<String>> runner) {
+        List<String> cmd = runner.apply(List.of("cargo", "metadata", "--format-version", "1", "--no-deps", "--manifest-path", manifest.toString()));
         Exec.Result r = Exec.capture(manifest.getParent(), cmd, env, 300);
         if (r.exit != 0) {
             throw new Cli.UserError(2, "cargo metadata failed for " + manifest + ": " + lastErrorLine(r.err));

@@ -1,0 +1,55 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.6
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
+//SOURCES verify-elf.java
+//SOURCES lib/*.java
+//MAIN BuildLambdaDocker
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
+//CDS
+//DESCRIPTION The same build as build-lambda, inside a container (docker or podman) holding cargo-zigbuild
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "build-lambda-docker", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"The build of build-lambda (one `cargo zigbuild` for every function, verified bootstraps, a report), "
+                + "with cargo run inside a container: the workspace and the target folder are mounted at their own paths, "
+                + "cargo's registry and git caches are the host's ($CARGO_HOME or ~/.cargo), and the container runs as the "
+                + "calling user, so target/ stays yours. Only the workspace folder is mounted: put build settings in its "
+                + ".cargo/config.toml. Without cargo on the host, cargo metadata runs in the container too."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error",
+                "3:the container client (docker, podman) is missing, or the image lacks cargo-zigbuild or the target's std",
+                "4:the container engine is not reachable (the client is there, no engine answers)",
+                "5:the image is not available (not present and not pullable)",
+                "other:the build failed inside the container: its exit status (cargo's, usually 101)"})
+class BuildLambdaDocker implements Callable<Integer> {
+    @Mixin
+    BuildOptions options;
+
+    @Mixin
+    ContainerOptions container;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return Cli.commandLine(new BuildLambdaDocker()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        return Pipeline.run(spec, options, new DockerBuilder(container));
+    }
+}

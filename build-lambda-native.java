@@ -1,0 +1,48 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.6
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
+//SOURCES verify-elf.java
+//SOURCES lib/*.java
+//MAIN BuildLambdaNative
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
+//CDS
+//DESCRIPTION The same build with plain cargo build --target and the host's own linker setup (ARM64 hosts, or a linker named in cargo config)
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "build-lambda-native", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"The build of build-lambda (one cargo call for every function, verified bootstraps, a report) with "
+                + "plain `cargo build --release --target <triple>` and the host's own linker setup: an ARM64 Linux host "
+                + "(a Graviton CodeBuild runner) building for itself, or a host whose cargo config names a linker for the target."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error",
+                "3:a prerequisite is missing (cargo, the target's std, a linker for the target)",
+                "other:cargo's own exit code when the build step fails"})
+class BuildLambdaNative implements Callable<Integer> {
+    @Mixin
+    BuildOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return Cli.commandLine(new BuildLambdaNative()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        return Pipeline.run(spec, options, new NativeBuilder());
+    }
+}

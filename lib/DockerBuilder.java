@@ -1,0 +1,256 @@
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonValue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * `cargo zigbuild` inside a container (docker, or podman through the same command line). The workspace
+ * and the target folder are mounted at their own paths, so every path cargo prints or metadata holds is
+ * true on both sides; cargo's registry and git caches are the host's; the container runs as the caller.
+ * Exit codes of its own: 3 the client is missing, 4 no engine answers, 5 the image is not available.
+ */
+final class DockerBuilder implements Builder {
+    static final int ENGINE_UNREACHABLE = 4;
+    static final int IMAGE_UNAVAILABLE = 5;
+    private static final Pattern ROOTLESS = Pattern.compile("\"rootless\"\\s*:\\s*true|name=rootless");
+
+    private final String engine;
+    private final String image;
+    private final List<String> extraEnv;
+    private final String name;
+
+    // Learned by checkPrerequisites, read by command().
+    private RuntimeException probeFailure;
+    private boolean probed;
+    private boolean rootless;
+    private String containerCargoHome;
+
+    DockerBuilder(ContainerOptions o) {
+        this.engine = o.engine;
+        this.image = o.image;
+        this.extraEnv = o.env;
+        this.name = Path.of(o.engine).getFileName().toString();
+    }
+
+    @Override
+    public String label() {
+        return "cargo zigbuild in a " + name + " container (" + image + ")";
+    }
+
+    /** Client, engine, image: each missing piece has its own words and exit code. Runs once; later calls repeat its outcome. */
+    @Override
+    public synchronized void checkPrerequisites(Map<String, String> env) {
+        if (probed) {
+            if (probeFailure != null) throw probeFailure;
+            return;
+        }
+        probed = true;
+        try {
+            probe(env);
+        } catch (RuntimeException e) {
+            probeFailure = e;
+            throw e;
+        }
+    }
+
+    private void probe(Map<String, String> env) {
+        boolean path = engine.contains("/");
+        if (path ? !Files.isExecutable(Path.of(engine)) : Exec.onPath(engine, env).isEmpty()) {
+            throw new Cli.UserError(3, name + " not found" + (path ? " at " + engine : " on PATH") + ": install Docker "
+                    + "(https://docs.docker.com/engine/install/) or Podman, or pick another client with --engine or "
+                    + "CONTAINER_ENGINE; `jbang build-lambda@.` builds without a container");
+        }
+        Path here = Path.of("").toAbsolutePath();
+        Exec.Result info = engineCall(here, List.of(engine, "info", "--format", "{{json .}}"), env);
+        if (info.exit != 0) {
+            throw new Cli.UserError(ENGINE_UNREACHABLE, name + " engine not reachable: " + engineSays(info.err)
+                    + " (the " + name + " client is installed but no engine answers: " + (name.contains("docker")
+                    ? "start Docker (`systemctl start docker`, or Docker Desktop), check DOCKER_HOST and `docker context ls`, "
+                    + "or use --engine podman)" : "start it (`podman machine start` where it runs in a VM), check CONTAINER_HOST)"));
+        }
+        rootless = ROOTLESS.matcher(info.out).find();
+        Exec.Result inspect = engineCall(here, List.of(engine, "image", "inspect", "--format", "{{json .Config.Env}}", image), env);
+        if (inspect.exit != 0) {
+            // Not here yet: fetch it now, so that a missing registry is reported as such and not as a failed build.
+            Exec.Result pull = Exec.stream(here, List.of(engine, "pull", image), env, System.err, System.err);
+            if (pull.exit != 0) {
+                throw new Cli.UserError(IMAGE_UNAVAILABLE, "image " + image + " is not available: " + engineSays(pull.err)
+                        + " (no registry reachable? load or build it locally, e.g. `" + name + " load -i image.tar`, or pass --image)");
+            }
+            inspect = engineCall(here, List.of(engine, "image", "inspect", "--format", "{{json .Config.Env}}", image), env);
+        }
+        containerCargoHome = "/tmp/.cargo";
+        try {
+            JsonValue vars = Json.parse(inspect.out.trim());
+            if (vars.isArray()) {
+                for (JsonValue v : vars.asArray()) {
+                    if (v.isString() && v.asString().startsWith("CARGO_HOME=")) containerCargoHome = v.asString().substring(11);
+                }
+            }
+        } catch (RuntimeException e) {
+            // An engine that prints no environment: cargo then uses $HOME/.cargo, and HOME is /tmp in the container.
+        }
+    }
+
+    /** The engine's own last error line, without its "Error:" prefix (the message says what failed). */
+    static String engineSays(String stderr) {
+        return Workspace.lastErrorLine(stderr).replaceFirst("^(?i)(docker: )?error( response from daemon)?:\\s*", "");
+    }
+
+    private Exec.Result engineCall(Path dir, List<String> command, Map<String, String> env) {
+        try {
+            return Exec.capture(dir, command, env, 30);
+        } catch (Cli.UserError e) {
+            throw new Cli.UserError(ENGINE_UNREACHABLE, name + " engine not reachable: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> command(Plan plan) {
+        Set<Path> mounts = new LinkedHashSet<>();
+        mounts.add(plan.workspace.root);
+        mounts.add(plan.workspace.targetDir);
+        List<String> c = run(plan.env, mounts, plan.workspace.root, plan.workspace.targetDir, forwardedNames(plan.env));
+        c.addAll(List.of("cargo", "zigbuild"));
+        c.addAll(plan.cargoSelection());
+        return c;
+    }
+
+    /** Without cargo on the host, `cargo metadata` runs in the container too: this needs nothing but the engine. */
+    @Override
+    public List<String> metadataCommand(Path manifest, List<String> command, Map<String, String> env) {
+        if (Exec.onPath("cargo", env).isPresent()) return command;
+        checkPrerequisites(env);
+        Set<Path> mounts = new LinkedHashSet<>();
+        mounts.add(workspaceRootOf(manifest));
+        String targetDir = env.get("CARGO_TARGET_DIR");
+        Path target = targetDir == null ? null : manifest.getParent().resolve(targetDir).normalize();
+        if (target != null) mounts.add(target);
+        List<String> c = run(env, mounts, manifest.getParent(), target, List.of());
+        c.addAll(command);
+        return c;
+    }
+
+    /** `ENGINE run` up to the image: mounts at their own paths, the caches, the caller's ids, the passed variables. */
+    private List<String> run(Map<String, String> env, Set<Path> mounts, Path workdir, Path targetDir, List<String> forwarded) {
+        List<String> c = new ArrayList<>(List.of(engine, "run", "--rm", "--init"));
+        String user = callingUser();
+        if (user != null && rootless && name.contains("podman")) {
+            c.addAll(List.of("--userns=keep-id", "--user", user));
+        } else if (user != null && !rootless) {
+            c.addAll(List.of("--user", user));
+        } // rootless docker: the container's root already is the caller on the host.
+        c.addAll(List.of("-e", "HOME=/tmp"));
+        if (targetDir != null) c.addAll(List.of("-e", "CARGO_TARGET_DIR=" + targetDir));
+        for (String n : forwarded) c.addAll(List.of("-e", n));
+        for (String e : extraEnv) c.addAll(List.of("-e", e));
+        List<Path> distinct = new ArrayList<>();
+        for (Path m : mounts) {
+            if (distinct.stream().noneMatch(m::startsWith)) distinct.add(m);
+        }
+        Path hostCargo = hostCargoHome(env);
+        for (Path m : distinct) {
+            mkdirs(m);
+            c.addAll(List.of("-v", m + ":" + m));
+        }
+        for (String cache : List.of("registry", "git")) {
+            // Created here: a folder the engine creates for a mount belongs to root.
+            mkdirs(hostCargo.resolve(cache));
+            c.addAll(List.of("-v", hostCargo.resolve(cache) + ":" + containerCargoHome + "/" + cache));
+        }
+        c.addAll(List.of("-w", workdir.toString(), image));
+        return c;
+    }
+
+    /**
+     * The variables passed into the container by name (their values stay off the command line): the profile
+     * settings (the strip default the build adds among them), RUSTFLAGS in all its forms and the terminal
+     * settings cargo reads. Nothing else: host paths (CARGO_HOME, linkers, toolchains) mean nothing inside.
+     */
+    static List<String> forwardedNames(Map<String, String> env) {
+        Set<String> names = new TreeSet<>();
+        for (String n : env.keySet()) {
+            if (n.startsWith("CARGO_PROFILE_") || n.endsWith("RUSTFLAGS") || n.startsWith("CARGO_TERM_")
+                    || n.equals("NO_COLOR") || n.equals("CARGO_NET_OFFLINE")) {
+                names.add(n);
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    /** As cargo finds it: the nearest folder from the manifest up whose Cargo.toml has a [workspace] table. */
+    static Path workspaceRootOf(Path manifest) {
+        for (Path d = manifest.toAbsolutePath().getParent(); d != null; d = d.getParent()) {
+            Path m = d.resolve("Cargo.toml");
+            try {
+                if (Files.isRegularFile(m) && Files.readString(m).lines().anyMatch(l -> l.strip().startsWith("[workspace"))) return d;
+            } catch (IOException e) {
+                break;
+            }
+        }
+        return manifest.toAbsolutePath().getParent();
+    }
+
+    /** CARGO_HOME, else ~/.cargo, as cargo itself decides. */
+    static Path hostCargoHome(Map<String, String> env) {
+        String home = env.get("CARGO_HOME");
+        if (home != null && !home.isEmpty()) return Path.of(home).toAbsolutePath();
+        String userHome = env.getOrDefault("HOME", System.getProperty("user.home"));
+        return Path.of(userHome, ".cargo");
+    }
+
+    /**
+     * "uid:gid" of this process; null where there are none (Windows: Docker Desktop maps ownership itself).
+     * Not the JDK's UnixSystem: it answers 0:0 for a uid without a passwd entry, common on CI runners.
+     */
+    static String callingUser() {
+        try {
+            Path self = Path.of("/proc/self");
+            if (Files.isDirectory(self)) return Files.getAttribute(self, "unix:uid") + ":" + Files.getAttribute(self, "unix:gid");
+        } catch (IOException | RuntimeException e) {
+            // not Linux: ask id(1) below
+        }
+        try {
+            Exec.Result u = Exec.capture(Path.of("").toAbsolutePath(), List.of("id", "-u"), null, 10);
+            Exec.Result g = Exec.capture(Path.of("").toAbsolutePath(), List.of("id", "-g"), null, 10);
+            if (u.exit == 0 && g.exit == 0) return u.out.trim() + ":" + g.out.trim();
+        } catch (RuntimeException e) {
+            // no id(1): no Unix user to pass
+        }
+        return null;
+    }
+
+    private static void mkdirs(Path p) {
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new Cli.UserError(2, "cannot create " + p + " to mount it into the container: " + e);
+        }
+    }
+
+    @Override
+    public String explainFailure(Plan plan, String stderr) {
+        if (stderr.contains("executable file not found") || stderr.contains("exec: \"cargo\"")) {
+            return "the image " + image + " has no cargo on its PATH: use an image with Rust, cargo-zigbuild and zig (the default is "
+                    + ContainerOptions.DEFAULT_IMAGE + ")";
+        }
+        if (stderr.contains("no such command: `zigbuild`")) {
+            return "the image " + image + " has cargo but not cargo-zigbuild: use an image that has both (the default is "
+                    + ContainerOptions.DEFAULT_IMAGE + ")";
+        }
+        if (Builder.super.explainFailure(plan, stderr) != null) {
+            return "the image " + image + " has no Rust standard library for " + plan.target.dirName + ": use an image that has it "
+                    + "(the default does), or add it to yours (`rustup target add " + plan.target.dirName + "` in its Dockerfile)";
+        }
+        return null;
+    }
+}

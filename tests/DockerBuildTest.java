@@ -1,0 +1,257 @@
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * build-lambda-docker for real: podman runs the containers (a local image, no registry reachable), the
+ * real docker client talks to podman's Docker API, and the real docker client with no engine at all
+ * gives the "engine not reachable" error.
+ */
+class DockerBuildTest {
+
+    @Test
+    void podmanBuildsEveryFunctionInTheImageAsStaticStrippedArm64() throws IOException {
+        Proc p = ContainerBuild.first();
+        assertEquals(0, p.exit, p.toString());
+        String json = p.out.trim();
+        assertTrue(json.startsWith("{") && json.endsWith("}"), "stdout must be only the JSON report:\n" + p.out);
+        assertTrue(json.contains("\"builder\":\"cargo zigbuild in a podman container (" + ContainerImage.tag() + ")\""), json);
+        for (String f : ContainerBuild.FUNCTIONS) {
+            assertTrue(json.contains("\"name\":\"" + f + "\""), f + " missing from " + json);
+            Path b = ContainerBuild.bootstrap(f);
+            ElfInfo i = ElfReader.read(b);
+            assertEquals("aarch64", i.arch(), f);
+            assertEquals("static", i.linkage, f);
+            assertEquals(Boolean.TRUE, i.stripped, f);
+            String file = Proc.run(Repo.ROOT, "file", "-b", b.toString()).out;
+            assertTrue(file.startsWith("ELF 64-bit LSB executable, ARM aarch64") && file.contains("statically linked, stripped"), file);
+        }
+        Proc q = Proc.run(Repo.ROOT, null, List.of("qemu-aarch64-static", ContainerBuild.bootstrap("hello-fn").toString()), 60);
+        assertEquals("hello 42", q.out.trim(), q.toString());
+    }
+
+    @Test
+    void theContainerRanAsTheCallingUserAtTheHostsPathsAndTargetIsTheirs() throws IOException {
+        Proc p = ContainerBuild.first();
+        assertEquals(0, p.exit, p.toString());
+        String uid = Proc.run(Repo.ROOT, "id", "-u").out.trim(), gid = Proc.run(Repo.ROOT, "id", "-g").out.trim();
+        Path ws = ContainerBuild.workspace();
+        String command = p.err.lines().filter(l -> l.contains(": building ")).findFirst().orElse("");
+        assertTrue(command.contains(" run --rm --init --user " + uid + ":" + gid + " "), command);
+        assertTrue(command.contains(" -v " + ws + ":" + ws + " ") && command.contains(" -w " + ws + " "), command);
+        assertTrue(command.contains(" -v " + ContainerBuild.TARGET + ":" + ContainerBuild.TARGET + " "), "target outside the workspace: " + command);
+        assertTrue(command.contains(" -e CARGO_TARGET_DIR=" + ContainerBuild.TARGET + " "), command);
+        assertTrue(command.contains(" -e CARGO_PROFILE_RELEASE_STRIP "), "the strip default passed by name: " + command);
+        // cargo printed paths as they are on the host.
+        assertTrue(p.err.contains("Compiling hello-fn v0.1.0 (" + ws.resolve("hello") + ")") || !p.err.contains("Compiling hello-fn"), p.err);
+        List<String> foreign = owners(ContainerBuild.TARGET).entrySet().stream().filter(e -> !e.getValue().equals(uid))
+                .map(e -> e.getKey() + " (uid " + e.getValue() + ")").limit(5).collect(Collectors.toList());
+        assertEquals(List.of(), foreign, "files in the target folder that are not the caller's");
+    }
+
+    @Test
+    void theFirstBuildFilledTheHostsCargoCacheAndTheSecondDownloadsNothing() throws IOException {
+        Proc first = ContainerBuild.first();
+        assertEquals(0, first.exit, first.toString());
+        assertTrue(first.err.contains("Downloaded itoa v1."), "the first build, with an empty CARGO_HOME, downloads: " + first.err);
+        Path cache = ContainerBuild.cargoHome().resolve("registry/cache");
+        List<Path> crates = files(cache);
+        assertTrue(crates.stream().anyMatch(c -> c.getFileName().toString().matches("itoa-1\\..*\\.crate")),
+                "the container's downloads must land in the host's CARGO_HOME: " + crates);
+
+        Proc second = ContainerBuild.second();
+        assertEquals(0, second.exit, second.toString());
+        assertFalse(second.err.contains("Download") || second.err.contains("Updating crates.io index"),
+                "a new container with the same host caches must download nothing:\n" + second.err);
+        assertEquals(crates, files(cache), "the second build changed the download cache");
+        assertTrue(second.out.lines().anyMatch(l -> l.matches("hello-fn\\s+.*aarch64\\s+static\\s+yes\\s+.*")), second.out);
+    }
+
+    @Test
+    void theRealDockerClientBuildsThroughAnEngineForANonRootCallerWithoutCargoOnTheHost() throws IOException {
+        assertEquals(0, ContainerBuild.first().exit, "std is built once, by the shared build");
+        String dockerHost = ContainerService.dockerHost();
+        String user = "4242";
+        Path base = Files.createTempDirectory("bl-nonroot-");
+        Path ws = base.resolve("ws"), home = base.resolve("home"), bin = base.resolve("bin"), cp = base.resolve("cp");
+        for (Path d : List.of(ws, home, bin, cp)) Files.createDirectories(d);
+        ContainerBuild.writeWorkspace(ws);
+        // The shared target, std already built in it, becomes this workspace's own target/: no second std build.
+        assertEquals(0, Proc.run(Repo.ROOT, "cp", "-a", ContainerBuild.TARGET.toString(), ws.resolve("target").toString()).exit);
+        Layout.deleteTree(ws.resolve("target/lambda"));
+        // And the caches and lock file the shared build left: this build needs no network.
+        Files.createDirectories(home.resolve(".cargo"));
+        assertEquals(0, Proc.run(Repo.ROOT, "cp", "-a", ContainerBuild.cargoHome().resolve("registry").toString(),
+                home.resolve(".cargo/registry").toString()).exit);
+        Files.copy(ContainerBuild.workspace().resolve("Cargo.lock"), ws.resolve("Cargo.lock"));
+        Files.createSymbolicLink(bin.resolve("docker"), Exec.onPath("docker", System.getenv()).orElseThrow());
+        Files.createSymbolicLink(bin.resolve("java"), Path.of(ProcessHandle.current().info().command().orElseThrow()));
+        // The script's own compiled classes and dependencies, readable by that user (JBang's caches are root's).
+        Proc classpath = Proc.jbang(null, "info", "classpath", "build-lambda-docker@.");
+        assertEquals(0, classpath.exit, classpath.toString());
+        for (String jar : classpath.out.trim().split(":")) {
+            Files.copy(Path.of(jar), cp.resolve(Path.of(jar).getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertEquals(0, Proc.run(Repo.ROOT, "chown", "-R", user + ":" + user, base.toString()).exit);
+        assertEquals(0, Proc.run(Repo.ROOT, "chmod", "755", base.toString()).exit);
+
+        Map<String, String> env = new HashMap<>();
+        System.getenv().keySet().forEach(k -> env.put(k, null));
+        env.putAll(Map.of("PATH", bin.toString(), "HOME", home.toString(), "DOCKER_HOST", dockerHost, "NO_COLOR", "1"));
+        Proc p = Proc.run(ws, env, List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--clear-groups", "--",
+                "java", "-cp", cp + "/*", "BuildLambdaDocker", "--image", ContainerImage.tag(), "--verbose"));
+        assertEquals(0, p.exit, p.toString());
+        assertTrue(p.err.contains("with cargo zigbuild in a docker container (" + ContainerImage.tag() + "): docker run --rm --init --user "
+                + user + ":" + user + " "), p.err);
+        assertTrue(p.out.lines().anyMatch(l -> l.matches("greet-fn\\s+.*aarch64\\s+static\\s+yes\\s+.*")), p.out);
+        // No cargo on that PATH: the functions were found by cargo metadata in the container.
+        assertTrue(Exec.onPath("cargo", Map.of("PATH", bin.toString())).isEmpty());
+        Map<Path, String> owners = owners(ws.resolve("target"));
+        assertTrue(owners.containsKey(ws.resolve("target/lambda/greet-fn/bootstrap")), owners.keySet().toString());
+        List<Path> notTheirs = owners.entrySet().stream().filter(e -> !e.getValue().equals(user)).map(Map.Entry::getKey).limit(5)
+                .collect(Collectors.toList());
+        assertEquals(List.of(), notTheirs, "files in target/ not owned by the caller (uid " + user + ")");
+        assertEquals(user, owners(home.resolve(".cargo/registry")).get(home.resolve(".cargo/registry")), "the cache folders are the caller's");
+    }
+
+    @Test
+    void aCompileErrorInsideTheContainerExitsWithCargosStatus() throws IOException {
+        assertEquals(0, ContainerBuild.first().exit, "std is built once, by the shared build");
+        Path ws = Files.createTempDirectory("bl-docker-bad-");
+        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"broken\"]\nresolver = \"2\"\n");
+        ContainerBuild.writeMember(ws.resolve("broken"), "broken-fn", "", "fn main() { let x: u32 = \"nope\"; println!(\"{x}\"); }\n");
+        Proc p = ContainerBuild.run(ContainerBuild.env(), ws);
+        assertEquals(101, p.exit, p.toString());
+        assertTrue(p.err.contains("mismatched types") && p.err.contains("Compiling broken-fn v0.1.0 (" + ws.resolve("broken") + ")"),
+                "cargo's output, with the host's paths: " + p.err);
+        assertTrue(p.err.strip().endsWith("the build step failed (cargo zigbuild in a podman container (" + ContainerImage.tag()
+                + ") exited with 101); the bootstraps in " + ContainerBuild.TARGET.resolve("lambda") + " were left as they were"), p.err);
+    }
+
+    @Test
+    void theDockerClientWithNoEngineIsEngineNotReachable() {
+        Map<String, String> env = new HashMap<>(ContainerBuild.env());
+        env.put("DOCKER_HOST", null);
+        env.put("DOCKER_CONTEXT", null);
+        env.put("CONTAINER_ENGINE", null);
+        Proc pre = Proc.run(Repo.ROOT, env, List.of("docker", "info"), 60);
+        assertNotEquals(0, pre.exit, "a docker engine answers here; the test would prove nothing: " + pre);
+        Proc p = Proc.jbang(env, "build-lambda-docker@.", "--manifest-path", ContainerBuild.workspace().resolve("Cargo.toml").toString());
+        assertEquals(4, p.exit, p.toString());
+        assertTrue(p.err.startsWith("build-lambda-docker: docker engine not reachable: Cannot connect to the Docker daemon"), p.err);
+        assertTrue(p.err.contains("the docker client is installed but no engine answers: start Docker (`systemctl start docker`, or Docker Desktop), check DOCKER_HOST"), p.err);
+        BuildLambdaTest.assertNoTrace(p);
+    }
+
+    @Test
+    void containerEngineSelectsPodmanAndAMissingImageIsNotAvailable() {
+        Map<String, String> env = new HashMap<>(ContainerBuild.env());
+        env.put("CONTAINER_ENGINE", "podman");
+        Proc p = Proc.jbang(env, "build-lambda-docker@.", "--manifest-path", ContainerBuild.workspace().resolve("Cargo.toml").toString(),
+                "--image", "localhost/build-lambda-missing:none");
+        assertEquals(5, p.exit, p.toString());
+        String last = lastLine(p.err);
+        assertTrue(last.startsWith("build-lambda-docker: image localhost/build-lambda-missing:none is not available: "), last);
+        assertTrue(last.contains("no registry reachable? load or build it locally, e.g. `podman load -i image.tar`, or pass --image"), last);
+    }
+
+    @Test
+    void noClientOnPathIsAMissingPrerequisite() throws IOException {
+        Map<String, String> env = new HashMap<>(ContainerBuild.env());
+        env.put("PATH", NativeBuildTest.pathWithout("docker").toString());
+        assertTrue(Exec.onPath("docker", env).isEmpty());
+        env.put("CONTAINER_ENGINE", null);
+        Proc p = Proc.jbang(env, "build-lambda-docker@.", "--manifest-path", ContainerBuild.workspace().resolve("Cargo.toml").toString());
+        assertEquals(3, p.exit, p.toString());
+        assertTrue(p.err.startsWith("build-lambda-docker: docker not found on PATH: install Docker"), p.err);
+        BuildLambdaTest.assertNoTrace(p);
+    }
+
+    @Test
+    void theCommandPassesOnlyCargosVariablesAndTheCachesOfCargoHome() {
+        Map<String, String> env = new HashMap<>(ContainerImage.env());
+        env.put("PATH", System.getenv("PATH"));
+        env.put("HOME", System.getenv("HOME"));
+        env.put("CARGO_HOME", ContainerBuild.cargoHome().toString());
+        env.put("CARGO_TARGET_DIR", ContainerBuild.TARGET.toString());
+        env.put("RUSTFLAGS", "-C opt-level=s");
+        env.put("CARGO_PROFILE_RELEASE_STRIP", "symbols");
+        env.put("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER", "/host/only/linker");
+        env.put("API_TOKEN", "not-for-the-container");
+        ContainerOptions o = new ContainerOptions();
+        o.engine = "podman";
+        o.image = ContainerImage.tag();
+        o.env = List.of("DATABASE_URL=sqlite::memory:");
+        DockerBuilder b = new DockerBuilder(o);
+        b.checkPrerequisites(env);
+        Path ws = ContainerBuild.workspace();
+        Workspace w = Workspace.load(ws.resolve("Cargo.toml"), env);
+        BuildOptions bo = new BuildOptions();
+        bo.arch = "arm64";
+        Builder.Plan plan = new Builder.Plan(w, w.functions, Target.of(picocli.CommandLine.Model.CommandSpec.create(), bo), "release",
+                List.of("--locked"), env, ContainerBuild.TARGET.resolve("lambda"));
+        Path ch = ContainerBuild.cargoHome();
+        List<String> expected = new ArrayList<>(List.of("podman", "run", "--rm", "--init", "--user", DockerBuilder.callingUser(),
+                "-e", "HOME=/tmp", "-e", "CARGO_TARGET_DIR=" + ContainerBuild.TARGET,
+                "-e", "CARGO_PROFILE_RELEASE_STRIP", "-e", "RUSTFLAGS", "-e", "DATABASE_URL=sqlite::memory:",
+                "-v", ws + ":" + ws, "-v", ContainerBuild.TARGET + ":" + ContainerBuild.TARGET,
+                "-v", ch.resolve("registry") + ":/usr/local/cargo/registry", "-v", ch.resolve("git") + ":/usr/local/cargo/git",
+                "-w", ws.toString(), ContainerImage.tag(), "cargo", "zigbuild"));
+        expected.addAll(plan.cargoSelection());
+        assertEquals(expected, b.command(plan));
+        assertTrue(plan.cargoSelection().containsAll(List.of("--release", "--target", "aarch64-unknown-linux-musl", "--locked")));
+    }
+
+    @Test
+    void withoutCargoOnTheHostCargoMetadataRunsInTheContainerAndItsPathsAreTheHosts() {
+        Path ws = ContainerBuild.workspace();
+        Map<String, String> env = new HashMap<>(ContainerImage.env());
+        env.put("PATH", "/usr/local/sbin:/usr/sbin:/sbin");
+        env.put("HOME", System.getenv("HOME"));
+        env.put("CARGO_HOME", ContainerBuild.cargoHome().toString());
+        assertTrue(Exec.onPath("cargo", env).isEmpty() && Exec.onPath("podman", Map.of("PATH", "/usr/bin")).isPresent());
+        ContainerOptions o = new ContainerOptions();
+        o.engine = Exec.onPath("podman", Map.of("PATH", "/usr/bin")).orElseThrow().toString();
+        o.image = ContainerImage.tag();
+        DockerBuilder b = new DockerBuilder(o);
+        Path member = ws.resolve("hello/Cargo.toml");
+        List<String> cmd = b.metadataCommand(member, List.of("cargo", "metadata", "--no-deps"), env);
+        assertTrue(String.join(" ", cmd).contains(" -v " + ws + ":" + ws + " "), "the whole workspace, found from a member: " + cmd);
+        Workspace w = Workspace.load(member, env, c -> b.metadataCommand(member, c, env));
+        assertEquals(ws, w.root);
+        assertEquals(ws.resolve("target"), w.targetDir);
+        assertEquals("hello-fn", w.manifestPackage);
+        assertEquals(ContainerBuild.FUNCTIONS, w.functions.stream().map(f -> f.name).sorted().collect(Collectors.toList()));
+    }
+
+    static Map<Path, String> owners(Path dir) throws IOException {
+        Map<Path, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) out.put(p, Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS).toString());
+        }
+        return out;
+    }
+
+    static List<Path> files(Path dir) throws IOException {
+        if (!Files.exists(dir)) return List.of();
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+        }
+    }
+
+    static String lastLine(String s) {
+        List<String> lines = s.strip().lines().collect(Collectors.toList());
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+}
