@@ -56,6 +56,12 @@ class VerifyElf implements Callable<Integer> {
     @Option(names = "--max-size", paramLabel = "SIZE", description = "fail files larger than SIZE (e.g. 50MB, 250MiB, 1048576)")
     String maxSize;
 
+    @Option(names = "--max-glibc", paramLabel = "VERSION", description = "fail files that need a GLIBC_x.y newer than VERSION (e.g. 2.34)")
+    String maxGlibc;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "the Lambda runtime whose glibc limits -gnu binaries: provided.al2023 (2.34) or provided.al2 (2.26)")
+    String runtime;
+
     @Option(names = "--json", description = "print a JSON array, one object per file")
     boolean json;
 
@@ -77,7 +83,8 @@ class VerifyElf implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ElfPolicy policy = new ElfPolicy(ElfPolicy.parseArch(spec, "--arch", arch), allowDynamic, allowUnstripped,
-                maxSize == null ? -1 : Sizes.parse(spec, "--max-size", maxSize));
+                maxSize == null ? -1 : Sizes.parse(spec, "--max-size", maxSize))
+                .withMaxGlibc(ElfPolicy.parseMaxGlibc(spec, maxGlibc, runtime));
         for (Path p : paths) {
             if (!Files.exists(p)) {
                 throw new Cli.UserError(2, "no such file or directory: " + p + " (give a bootstrap file, or a folder such as target/lambda)");
@@ -183,6 +190,8 @@ final class ElfInfo {
     String linkage;            // static | static-pie | dynamic | none
     String interpreter;
     final List<String> needed = new ArrayList<>();
+    /** GLIBC_x.y versions named in .gnu.version_r, oldest first ("2.17", "2.34"). */
+    final List<String> glibc = new ArrayList<>();
     Boolean hasSymtab;
     Boolean debugInfo;
     Boolean stripped;
@@ -223,7 +232,9 @@ final class ElfInfo {
 final class ElfReader {
     static final int EM_386 = 3, EM_ARM = 40, EM_X86_64 = 62, EM_AARCH64 = 183, EM_RISCV = 243;
     static final int PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3;
-    static final int SHT_SYMTAB = 2;
+    static final int SHT_SYMTAB = 2, SHT_GNU_VERNEED = 0x6ffffffe;
+    /** Bounds for the version-needs walk: a real binary names a few dozen versions. */
+    static final int MAX_VERNEED_BYTES = 1 << 20, MAX_VERNEED_ENTRIES = 4096;
     static final long DT_NEEDED = 1, DT_STRTAB = 5, DT_FLAGS_1 = 0x6ffffffbL, DF_1_PIE = 0x08000000L;
     /** Bounds on untrusted counts: far above any real binary, low enough to never exhaust memory. */
     static final long MAX_SEGMENTS = 65_536, MAX_SECTIONS = 262_144;
@@ -445,6 +456,46 @@ final class ElfReader {
         info.hasSymtab = symtab;
         info.debugInfo = debug;
         info.stripped = !symtab && !debug;
+        for (int i = 0; i < shnum; i++) {
+            if (sh.getInt(i * shentsize + 4) == SHT_GNU_VERNEED) readVersionNeeds(sh, i, shnum, shentsize);
+        }
+    }
+
+    /** The GLIBC_x.y names of .gnu.version_r (Elf_Verneed and Elf_Vernaux are 16 bytes in both classes). */
+    private void readVersionNeeds(ByteBuffer sh, int index, long shnum, int shentsize) throws IOException {
+        int base = index * shentsize;
+        long off = word(sh, base + 24, base + 16), size = word(sh, base + 32, base + 20);
+        long link = Integer.toUnsignedLong(sh.getInt(is64 ? base + 40 : base + 24));
+        if (Long.compareUnsigned(link, shnum) >= 0) throw new Malformed(".gnu.version_r links to section " + link + ", which does not exist");
+        long strOff = word(sh, (int) link * shentsize + 24, (int) link * shentsize + 16);
+        ByteBuffer v = readAt(off, (int) Math.min(Long.compareUnsigned(size, MAX_VERNEED_BYTES) < 0 ? size : MAX_VERNEED_BYTES, info.size), ".gnu.version_r");
+        java.util.TreeSet<String> found = new java.util.TreeSet<>(ElfReader::compareVersions);
+        int pos = 0, entries = 0;
+        while (pos >= 0 && pos + 16 <= v.limit() && entries++ < MAX_VERNEED_ENTRIES) {
+            int cnt = Short.toUnsignedInt(v.getShort(pos + 2));
+            long aux = pos + Integer.toUnsignedLong(v.getInt(pos + 8));
+            for (int a = 0; a < cnt && aux >= 0 && aux + 16 <= v.limit() && entries++ < MAX_VERNEED_ENTRIES; a++) {
+                String name = cString(readUpTo(strOff + Integer.toUnsignedLong(v.getInt((int) aux + 8)), 64));
+                if (name.matches("GLIBC_\\d+(\\.\\d+)*")) found.add(name.substring(6));
+                long next = Integer.toUnsignedLong(v.getInt((int) aux + 12));
+                if (next == 0) break;
+                aux += next;
+            }
+            long next = Integer.toUnsignedLong(v.getInt(pos + 12));
+            if (next == 0) break;
+            pos = next > v.limit() ? -1 : pos + (int) next;
+        }
+        info.glibc.addAll(found);
+    }
+
+    /** Compares dotted versions numerically: 2.9 < 2.17 < 2.34. */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("\\."), y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            long p = i < x.length ? Long.parseLong(x[i]) : 0, q = i < y.length ? Long.parseLong(y[i]) : 0;
+            if (p != q) return Long.compare(p, q);
+        }
+        return 0;
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -489,12 +540,39 @@ final class ElfPolicy {
     final int machine;
     final boolean allowDynamic, allowUnstripped;
     final long maxSize;
+    /** The newest GLIBC_x.y a binary may need (the Lambda runtime's glibc), or null for no limit. */
+    String maxGlibc;
 
     ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize) {
         this.machine = machine;
         this.allowDynamic = allowDynamic;
         this.allowUnstripped = allowUnstripped;
         this.maxSize = maxSize;
+    }
+
+    ElfPolicy withMaxGlibc(String version) {
+        this.maxGlibc = version;
+        return this;
+    }
+
+    /** The glibc of Lambda's OS-only runtimes: provided.al2023 (Amazon Linux 2023) and provided.al2. */
+    static final Map<String, String> RUNTIME_GLIBC = Map.of("provided.al2023", "2.34", "provided.al2", "2.26");
+
+    /** --max-glibc wins over --runtime; either may be null. Bad values are usage errors. */
+    static String parseMaxGlibc(CommandLine.Model.CommandSpec spec, String maxGlibc, String runtime) {
+        if (maxGlibc != null) {
+            if (!maxGlibc.matches("\\d+\\.\\d+(\\.\\d+)?")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "invalid --max-glibc '" + maxGlibc + "' (use a version such as 2.34)");
+            }
+            return maxGlibc;
+        }
+        if (runtime == null) return null;
+        String v = RUNTIME_GLIBC.get(runtime);
+        if (v == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --runtime '" + runtime
+                    + "' (use provided.al2023 (glibc 2.34) or provided.al2 (glibc 2.26))");
+        }
+        return v;
     }
 
     /** aarch64 | arm64 | x86_64 | x86-64 | amd64 -> e_machine; anything else is a usage error. */
@@ -546,6 +624,13 @@ final class ElfPolicy {
                     : Boolean.TRUE.equals(i.hasSymtab) ? ".symtab present" : ".debug_info present";
             p.add("not stripped (" + what + ")");
         }
+        if (maxGlibc != null) {
+            List<String> newer = i.glibc.stream().filter(v -> ElfReader.compareVersions(v, maxGlibc) > 0).collect(Collectors.toList());
+            if (!newer.isEmpty()) {
+                p.add("needs GLIBC_" + newer.get(newer.size() - 1) + ", newer than --max-glibc " + maxGlibc
+                        + " (it would fail with \"GLIBC_" + newer.get(newer.size() - 1) + " not found\" at its first invoke)");
+            }
+        }
         if (maxSize >= 0 && i.size > maxSize) {
             p.add(Sizes.human(i.size) + ", larger than --max-size " + Sizes.human(maxSize));
         }
@@ -576,7 +661,8 @@ final class ElfPolicy {
 
         String line() {
             if (info == null) return path + ": FAIL " + String.join("; ", problems);
-            String desc = info.describe() + ", " + Sizes.human(info.size);
+            String desc = info.describe() + (info.glibc.isEmpty() ? "" : ", needs GLIBC_" + info.glibc.get(info.glibc.size() - 1))
+                    + ", " + Sizes.human(info.size);
             return ok ? path + ": OK " + desc : path + ": FAIL " + String.join("; ", problems) + " [" + desc + "]";
         }
 
@@ -591,6 +677,7 @@ final class ElfPolicy {
                     .put("linkage", i == null ? null : i.linkage)
                     .put("interpreter", i == null ? null : i.interpreter)
                     .put("needed", i == null ? List.of() : i.needed)
+                    .put("glibc", i == null ? List.of() : i.glibc)
                     .put("stripped", i == null ? null : i.stripped)
                     .put("debug_info", i == null ? null : i.debugInfo)
                     .put("size", i == null ? null : i.size)

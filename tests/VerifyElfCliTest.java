@@ -146,7 +146,7 @@ class VerifyElfCliTest {
     }
 
     static final List<String> KEYS = List.of("path", "ok", "elf", "class", "endian", "arch", "type", "linkage", "interpreter",
-            "needed", "stripped", "debug_info", "size", "problems");
+            "needed", "glibc", "stripped", "debug_info", "size", "problems");
 
     @Test
     void jsonHasOneObjectPerFileWithEveryField() throws IOException {
@@ -165,7 +165,7 @@ class VerifyElfCliTest {
         }
         String s = objects.get(0);
         assertTrue(s.startsWith("{\"path\":\"" + stripped + "\",\"ok\":true,\"elf\":true,\"class\":64,\"endian\":\"little\",\"arch\":\"aarch64\","
-                + "\"type\":\"exec\",\"linkage\":\"static\",\"interpreter\":null,\"needed\":[],\"stripped\":true,\"debug_info\":false,"
+                + "\"type\":\"exec\",\"linkage\":\"static\",\"interpreter\":null,\"needed\":[],\"glibc\":[],\"stripped\":true,\"debug_info\":false,"
                 + "\"size\":" + Files.size(stripped) + ",\"problems\":[]}"), s);
         assertTrue(objects.get(1).contains("\"ok\":false") && objects.get(1).contains("\"stripped\":false")
                 && objects.get(1).contains("\"problems\":[\"not stripped (.symtab present)\"]"), objects.get(1));
