@@ -68,7 +68,16 @@ apt_install() {
 }
 
 command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this script expects Debian 12"
-apt_install file qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross zip unzip binutils
+apt_install file qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross zip unzip binutils bc
+# The container build's tests: podman (runc, as crun fails here) and debootstrap for a local image.
+apt_install podman runc debootstrap
+# The native build's tests link aarch64-unknown-linux-gnu with Debian's prebuilt arm64 std.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    say "dpkg: adding the arm64 architecture (Debian's aarch64 std for native builds)"
+    "${SUDO[@]}" dpkg --add-architecture arm64
+    APT_UPDATED=0
+fi
+apt_install rustc-web cargo-web libstd-rust-web-dev:arm64
 
 # ---------------------------------------------------------------- zig + cargo-zigbuild
 command -v python3 >/dev/null 2>&1 || apt_install python3
