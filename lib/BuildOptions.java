@@ -32,6 +32,22 @@ final class BuildOptions {
     @Option(names = "--clean", description = "remove the lambda folder and cargo's output for this target before building")
     boolean clean;
 
+    @Option(names = "--zip", description = "also write <lambda dir>/<name>/bootstrap.zip: reproducible, one 0755 entry `bootstrap`")
+    boolean zip;
+
+    @Option(names = "--max-size", paramLabel = "SIZE", description = "fail a function whose bootstrap or zip is larger than SIZE (e.g. 50MB); "
+            + "without it, Lambda's limits only warn (zip 50 MB, unzipped 250 MB)")
+    String maxSize;
+
+    @Option(names = "--max-glibc", paramLabel = "VERSION", description = "fail a binary that needs a GLIBC_x.y newer than VERSION (-gnu targets)")
+    String maxGlibc;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "provided.al2023 (glibc 2.34) or provided.al2 (glibc 2.26): the glibc limit for -gnu targets")
+    String runtime;
+
+    @Option(names = "--tune", description = "for settings the profile does not set: lto = \"thin\", codegen-units = 1, and for arm64 -C target-cpu=neoverse-n1")
+    boolean tune;
+
     @Option(names = "--json", description = "print the report as JSON on stdout (cargo's output goes to stderr)")
     boolean json;
 

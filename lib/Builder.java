@@ -21,6 +21,25 @@ interface Builder {
     /** The one command that builds every selected function. */
     List<String> command(Plan plan);
 
+    /** The versions of the tools that build, for the manifest; asked while cargo builds. */
+    default Map<String, String> toolVersions(Path dir, Map<String, String> env) {
+        Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put("rustc", version(dir, env, "rustc", "-V"));
+        v.put("cargo", version(dir, env, "cargo", "-V"));
+        return v;
+    }
+
+    /** A tool's one-line version, or null when it does not answer. */
+    static String version(Path dir, Map<String, String> env, String... command) {
+        try {
+            Exec.Result r = Exec.capture(dir, List.of(command), env, 30);
+            String line = r.out.strip().lines().findFirst().orElse("");
+            return r.exit == 0 && !line.isEmpty() ? line : null;
+        } catch (Cli.UserError e) {
+            return null;
+        }
+    }
+
     /** What a build that fails tells us beyond cargo's exit code (a missing std, say); null when nothing. */
     default String explainFailure(Plan plan, String stderr) {
         if (stderr.contains("can't find crate for `std`") || stderr.contains("can't find crate for `core`")

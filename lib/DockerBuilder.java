@@ -41,6 +41,15 @@ final class DockerBuilder implements Builder {
         this.name = Path.of(o.engine).getFileName().toString();
     }
 
+    /** The tools are the image's: name it (and the engine) rather than asking the host's. */
+    @Override
+    public Map<String, String> toolVersions(Path dir, Map<String, String> env) {
+        Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put("engine", name);
+        v.put("image", image);
+        return v;
+    }
+
     @Override
     public String label() {
         return "cargo zigbuild in a " + name + " container (" + image + ")";

@@ -13,15 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Puts bootstraps at <lambda dir>/<function>/bootstrap, mode 0755, atomically: each is copied to a
- * temporary file in the same folder and renamed over the old one, so a reader never sees half a file
- * and an interrupted run leaves the previous bootstrap as it was.
+ * Puts bootstraps (and zips, and the manifest) in place atomically: every file is first written
+ * to a temporary file in its final folder (staged); only when all are staged and checked are they
+ * renamed over the old ones. A failed check or Ctrl-C before that leaves every previous file as it was.
  */
 final class Layout {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
 
     static {
-        // Ctrl-C during a copy: remove temporary files; the bootstraps themselves are untouched.
+        // Ctrl-C: remove temporary files; the installed files themselves are untouched.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(p -> p.toFile().delete())));
     }
 
@@ -31,34 +31,63 @@ final class Layout {
         return lambdaDir.resolve(function).resolve("bootstrap");
     }
 
-    /** Installs every (source, function) pair, all verified beforehand; returns the bootstrap paths. */
-    static List<Path> install(Path lambdaDir, List<Path> sources, List<String> functions) {
-        List<Path> done = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i++) done.add(installOne(sources.get(i), bootstrap(lambdaDir, functions.get(i))));
-        return done;
-    }
+    /** Files written next to where they belong, not yet in place. */
+    static final class Staging implements AutoCloseable {
+        private final List<Path[]> staged = new ArrayList<>();
+        private boolean committed;
 
-    static Path installOne(Path source, Path dest) {
-        try {
-            Files.createDirectories(dest.getParent());
-            Path tmp = Files.createTempFile(dest.getParent(), ".bootstrap-", ".tmp");
-            PENDING.add(tmp);
+        /** Writes a temporary file in dest's folder with the given writer; returns the temporary path. */
+        Path stage(Path dest, Writer writer) {
             try {
+                Files.createDirectories(dest.getParent());
+                Path tmp = Files.createTempFile(dest.getParent(), "." + dest.getFileName() + "-", ".tmp");
+                PENDING.add(tmp);
+                staged.add(new Path[]{tmp, dest});
+                writer.write(tmp);
+                return tmp;
+            } catch (IOException e) {
+                throw new Cli.UserError(1, "cannot write " + dest + ": " + e.getMessage());
+            }
+        }
+
+        /** A copy of source, mode 0755. */
+        Path stageExecutable(Path source, Path dest) {
+            return stage(dest, tmp -> {
                 Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-                try {
-                    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-                PENDING.remove(tmp);
-            }
-            return dest;
-        } catch (IOException e) {
-            throw new Cli.UserError(1, "cannot write " + dest + ": " + e.getMessage());
+            });
         }
+
+        /** Renames every staged file into place. */
+        void commit() {
+            for (Path[] s : staged) {
+                try {
+                    try {
+                        Files.move(s[0], s[1], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(s[0], s[1], StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    PENDING.remove(s[0]);
+                } catch (IOException e) {
+                    throw new Cli.UserError(1, "cannot write " + s[1] + ": " + e.getMessage());
+                }
+            }
+            committed = true;
+        }
+
+        /** Without commit(): removes what was staged. */
+        @Override
+        public void close() {
+            if (committed) return;
+            for (Path[] s : staged) {
+                s[0].toFile().delete();
+                PENDING.remove(s[0]);
+            }
+        }
+    }
+
+    interface Writer {
+        void write(Path tmp) throws IOException;
     }
 
     static void deleteTree(Path dir) {

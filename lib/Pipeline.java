@@ -42,9 +42,21 @@ final class Pipeline {
         }
         List<Workspace.Function> selected = select(spec, o, ws);
         Path lambdaDir = o.lambdaDir != null ? cwd.resolve(o.lambdaDir).normalize() : ws.targetDir.resolve("lambda");
-        Map.Entry<String, String> strip = Profiles.defaultStrip(ws.root.resolve("Cargo.toml"), o.profile, env);
-        if (strip != null) env.put(strip.getKey(), strip.getValue());
-        Builder.Plan plan = new Builder.Plan(ws, selected, target, o.profile, o.cargoArgs, env, lambdaDir);
+        ElfPolicy policy = new ElfPolicy(target.machine, !target.staticExpected, false, -1)
+                .withMaxGlibc(ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime));
+        long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
+        Path rootManifest = ws.root.resolve("Cargo.toml");
+        List<String> cargoArgs = new ArrayList<>();
+        List<Map.Entry<String, String>> settings = new ArrayList<>();
+        settings.add(Profiles.defaultStrip(rootManifest, o.profile, env));
+        if (o.tune) {
+            settings.add(Profiles.defaultSetting(rootManifest, o.profile, env, "lto", "thin"));
+            settings.add(Profiles.defaultSetting(rootManifest, o.profile, env, "codegen-units", "1"));
+            cargoArgs.addAll(Tuning.targetCpu(target, env));
+        }
+        settings.stream().filter(e -> e != null).forEach(e -> env.put(e.getKey(), e.getValue()));
+        cargoArgs.addAll(o.cargoArgs);
+        Builder.Plan plan = new Builder.Plan(ws, selected, target, o.profile, cargoArgs, env, lambdaDir);
         await(prerequisites);
 
         if (o.clean) {
@@ -57,6 +69,8 @@ final class Pipeline {
                 + " (" + o.profile + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
         err.flush();
         // With --json, stdout carries only the report: cargo's stdout goes to stderr too.
+        Map<String, String> toolEnv = Map.copyOf(env);
+        CompletableFuture<Map<String, String>> tools = CompletableFuture.supplyAsync(() -> builder.toolVersions(ws.root, toolEnv));
         Exec.Result r = Exec.stream(ws.root, command, env, o.json ? System.err : System.out, System.err);
         if (r.exit != 0) {
             String why = builder.explainFailure(plan, r.err);
@@ -66,9 +80,8 @@ final class Pipeline {
         }
 
         // Verify what cargo made before anything is installed: a failing build changes no bootstrap.
-        ElfPolicy policy = new ElfPolicy(target.machine, !target.staticExpected, false, -1);
         List<Path> outputs = new ArrayList<>();
-        List<Report.Row> rows = new ArrayList<>();
+        List<ElfInfo> infos = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Workspace.Function f : selected) {
             Path output = plan.output(f);
@@ -85,18 +98,54 @@ final class Pipeline {
             List<String> problems = policy.problems(info);
             if (!problems.isEmpty()) failures.add(f.name + ": " + String.join("; ", problems));
             outputs.add(output);
-            rows.add(new Report.Row(f, Layout.bootstrap(lambdaDir, f.name), info));
+            infos.add(info);
         }
-        if (!failures.isEmpty()) {
-            failures.forEach(line -> err.println(me + ": FAIL " + line));
-            err.println(me + ": " + Report.plural(failures.size(), "function") + " failed verification; the bootstraps in "
-                    + lambdaDir + " were left as they were");
-            err.flush();
-            return 1;
+        if (!failures.isEmpty()) return failed(err, me, failures, "failed verification", lambdaDir);
+
+        // Stage bootstraps, zips and the manifest next to their places; check sizes; then rename them all.
+        List<Report.Row> rows = new ArrayList<>();
+        List<String> entries = new ArrayList<>();
+        try (Layout.Staging staging = new Layout.Staging()) {
+            for (int i = 0; i < selected.size(); i++) {
+                Workspace.Function f = selected.get(i);
+                ElfInfo info = infos.get(i);
+                Path dest = Layout.bootstrap(lambdaDir, f.name);
+                Path boot = staging.stageExecutable(outputs.get(i), dest);
+                Report.Row row = new Report.Row(f, dest, info, sha256(boot));
+                if (o.zip) {
+                    Path zipDest = dest.resolveSibling("bootstrap.zip");
+                    Path zip = staging.stage(zipDest, tmp -> LambdaZip.write(boot, tmp, env.get("SOURCE_DATE_EPOCH")));
+                    row.zip(zipDest, zip.toFile().length(), sha256(zip));
+                }
+                failures.addAll(Limits.check(f.name, info.size, row.zipSize, maxSize, err, me));
+                rows.add(row);
+                entries.add(Manifest.entry(f, target, info, lambdaDir.relativize(dest).toString(), row.sha256,
+                        row.zipPath == null ? null : lambdaDir.relativize(row.zipPath).toString(), row.zipSize, row.zipSha256));
+            }
+            if (!failures.isEmpty()) return failed(err, me, failures, "are too large", lambdaDir);
+            entries.addAll(Manifest.kept(lambdaDir, selected.stream().map(f -> f.name).collect(Collectors.toSet())));
+            Map<String, String> versions = tools.join();
+            staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> java.nio.file.Files.writeString(tmp, Manifest.render(entries, versions)));
+            staging.commit();
         }
-        Layout.install(lambdaDir, outputs, selected.stream().map(f -> f.name).collect(Collectors.toList()));
         Report.print(out, o.json, builder, plan, rows);
         return 0;
+    }
+
+    private static int failed(PrintWriter err, String me, List<String> failures, String what, Path lambdaDir) {
+        failures.forEach(line -> err.println(me + ": FAIL " + line));
+        err.println(me + ": " + Report.plural(failures.size(), "function") + " " + what + "; the bootstraps in "
+                + lambdaDir + " were left as they were");
+        err.flush();
+        return 1;
+    }
+
+    private static String sha256(Path file) {
+        try {
+            return Manifest.sha256(file);
+        } catch (java.io.IOException e) {
+            throw new Cli.UserError(1, "cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     private static void await(CompletableFuture<Void> f) {

@@ -9,31 +9,44 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Whether the workspace already decides `strip` for a profile. Cargo's default release profile keeps
- * .symtab ("not stripped"), so unless the user chose, the build asks for strip = "symbols". Profiles
+ * Whether the workspace already decides a profile setting. Cargo's default release profile keeps
+ * .symtab ("not stripped"), so unless the user chose, the build asks for strip = "symbols" (and
+ * --tune for lto and codegen-units). Profiles
  * are read from the root Cargo.toml only (cargo ignores them in members), following `inherits`.
  * A line scan is enough for the `[profile.NAME]` tables and `profile.NAME.strip` keys people write.
  */
 final class Profiles {
     private Profiles() {}
 
+    static String envName(String profile, String key) {
+        return "CARGO_PROFILE_" + (profile + "_" + key).toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
     static String stripEnvName(String profile) {
-        return "CARGO_PROFILE_" + profile.toUpperCase(Locale.ROOT).replace('-', '_') + "_STRIP";
+        return envName(profile, "strip");
     }
 
     /** The environment variable to add, or null when the user's profile or environment already sets strip. */
     static Map.Entry<String, String> defaultStrip(Path rootManifest, String profile, Map<String, String> env) {
-        String name = stripEnvName(profile);
+        return defaultSetting(rootManifest, profile, env, "strip", "symbols");
+    }
+
+    /**
+     * CARGO_PROFILE_<PROFILE>_<KEY>=value, or null when the root Cargo.toml's profile (or one it
+     * inherits) or the environment already sets that key: the workspace's choice always wins.
+     */
+    static Map.Entry<String, String> defaultSetting(Path rootManifest, String profile, Map<String, String> env, String key, String value) {
+        String name = envName(profile, key);
         if (env.containsKey(name)) return null;
         Map<String, Map<String, String>> profiles = read(rootManifest);
         String p = profile;
         for (int depth = 0; p != null && depth < 8; depth++) {
             Map<String, String> keys = profiles.getOrDefault(p, Map.of());
-            if (keys.containsKey("strip")) return null;
-            if (env.containsKey(stripEnvName(p))) return null;
+            if (keys.containsKey(key)) return null;
+            if (env.containsKey(envName(p, key))) return null;
             p = keys.containsKey("inherits") ? keys.get("inherits") : (p.equals("bench") ? "release" : p.equals("test") ? "dev" : null);
         }
-        return Map.entry(name, "symbols");
+        return Map.entry(name, value);
     }
 
     private static final Pattern TABLE = Pattern.compile("^\\s*\\[\\s*profile\\.\"?([A-Za-z0-9_-]+)\"?\\s*]\\s*(#.*)?$");

@@ -40,6 +40,17 @@ final class ZigBuilder implements Builder {
     }
 
     @Override
+    public Map<String, String> toolVersions(Path dir, Map<String, String> env) {
+        Map<String, String> v = Builder.super.toolVersions(dir, env);
+        v.put("cargo-zigbuild", Builder.version(dir, env, "cargo-zigbuild", "--version"));
+        String zig = env.get("CARGO_ZIGBUILD_ZIG_PATH");
+        String python = env.getOrDefault("CARGO_ZIGBUILD_PYTHON_PATH", "python3");
+        String found = zig != null ? Builder.version(dir, env, zig, "version") : Builder.version(dir, env, python, "-m", "ziglang", "version");
+        v.put("zig", found != null ? found : Builder.version(dir, env, "zig", "version"));
+        return v;
+    }
+
+    @Override
     public List<String> command(Plan plan) {
         List<String> c = new ArrayList<>(List.of("cargo", "zigbuild"));
         c.addAll(plan.cargoSelection());

@@ -1,0 +1,208 @@
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** --zip, manifest.json and the size, glibc and tuning guards, on real builds. */
+class PackagingTest {
+
+    static List<String> buildIn(Path cwd, Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString()));
+        cmd.addAll(List.of(args));
+        Proc p = Proc.run(cwd, env, cmd);
+        assertEquals(0, p.exit, p.toString());
+        return p.out.lines().collect(Collectors.toList());
+    }
+
+    /** The example built with --zip into its own lambda folder, from the shared target folder. */
+    static Path zippedExample(String name, String... more) {
+        assertEquals(0, ExampleBuild.get().exit, ExampleBuild.get().toString());
+        Path lambda = Repo.scratch(name).resolve("lambda");
+        List<String> args = new ArrayList<>(List.of("--manifest-path", Repo.ROOT.resolve("examples/Cargo.toml").toString(),
+                "--zip", "--lambda-dir", lambda.toString()));
+        args.addAll(List.of(more));
+        buildIn(Repo.ROOT, ExampleBuild.env(), args.toArray(String[]::new));
+        return lambda;
+    }
+
+    @Test
+    void twoCleanBuildsInDifferentFoldersGiveByteIdenticalZips() throws IOException {
+        List<Path> zips = new ArrayList<>();
+        for (String copy : List.of("repro-a", "repro-b")) {
+            Path ws = Repo.scratch(copy);
+            copyTree(Repo.ROOT.resolve("examples"), ws);
+            Map<String, String> env = new HashMap<>(Map.of("CARGO_TARGET_DIR", ws.resolve("target").toString(), "NO_COLOR", "1"));
+            buildIn(ws, env, "--zip", "--bin", "backend");
+            zips.add(ws.resolve("target/lambda/backend/bootstrap.zip"));
+        }
+        assertNotEquals(zips.get(0), zips.get(1));
+        assertArrayEquals(Files.readAllBytes(zips.get(0)), Files.readAllBytes(zips.get(1)), "zips of two clean builds differ");
+    }
+
+    @Test
+    void theZipHoldsOneExecutableBootstrapThatPassesAndRuns() throws IOException {
+        Path lambda = zippedExample("zip");
+        Path zip = lambda.resolve("ws-default/bootstrap.zip");
+        Proc info = Proc.run(Repo.ROOT, "zipinfo", zip.toString());
+        assertEquals(0, info.exit, info.toString());
+        List<String> entries = info.out.lines().filter(l -> l.matches("^[-d][rwx-]{9} .*")).collect(Collectors.toList());
+        assertEquals(1, entries.size(), info.out);
+        assertTrue(entries.get(0).startsWith("-rwxr-xr-x") && entries.get(0).endsWith(" 80-Jan-01 00:00 bootstrap"), entries.get(0));
+        Path out = Repo.scratch("unzipped");
+        Proc unzip = Proc.run(out, "unzip", "-q", zip.toString());
+        assertEquals(0, unzip.exit, unzip.toString());
+        Path b = out.resolve("bootstrap");
+        assertArrayEquals(Files.readAllBytes(lambda.resolve("ws-default/bootstrap")), Files.readAllBytes(b));
+        assertTrue(Files.isExecutable(b), "unzip must restore the 0755 mode");
+        assertEquals(0, ElfSamples.verifyElf(b.toString()).exit);
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_LAMBDA_RUNTIME_API", null);
+        Proc q = Proc.run(out, env, List.of("qemu-aarch64-static", b.toString()), 60);
+        assertEquals(1, q.exit, q.toString());
+        assertTrue(q.err.contains("AWS_LAMBDA_RUNTIME_API"), q.toString());
+    }
+
+    @Test
+    void sourceDateEpochSetsTheTimestamp() {
+        int[] dt = LambdaZip.dosDateTime("1700000000"); // 2023-11-14 22:13:20 UTC
+        assertEquals(((2023 - 1980) << 9) | (11 << 5) | 14, dt[0]);
+        assertEquals((22 << 11) | (13 << 5) | 10, dt[1]);
+        assertArrayEquals(LambdaZip.dosDateTime(null), LambdaZip.dosDateTime("0"), "before 1980: 1980-01-01");
+        assertArrayEquals(new int[]{(1 << 5) | 1, 0}, LambdaZip.dosDateTime("not a number"));
+    }
+
+    @Test
+    void theManifestMatchesTheFilesAndNamesTheTools() throws IOException {
+        Path lambda = zippedExample("manifest");
+        JsonObject m = com.eclipsesource.json.Json.parse(Files.readString(lambda.resolve("manifest.json"))).asObject();
+        List<JsonValue> fs = m.get("functions").asArray().values();
+        assertEquals(ExampleBuild.FUNCTIONS, fs.stream().map(f -> f.asObject().getString("name", "")).sorted().collect(Collectors.toList()));
+        for (JsonValue v : fs) {
+            JsonObject f = v.asObject();
+            Path boot = lambda.resolve(f.getString("bootstrap", ""));
+            assertEquals(f.getString("name", "") + "/bootstrap", f.getString("bootstrap", ""));
+            assertEquals(sha256sum(boot), f.getString("sha256", ""), boot.toString());
+            assertEquals(Files.size(boot), f.getLong("size", -1));
+            JsonObject zip = f.get("zip").asObject();
+            assertEquals(sha256sum(lambda.resolve(zip.getString("path", ""))), zip.getString("sha256", ""));
+            assertEquals(Files.size(lambda.resolve(zip.getString("path", ""))), zip.getLong("size", -1));
+            assertEquals("aarch64", f.getString("arch", ""));
+            assertEquals("aarch64-unknown-linux-musl", f.getString("target", ""));
+            assertEquals("static", f.getString("linkage", ""));
+            assertTrue(f.getBoolean("stripped", false));
+        }
+        JsonObject tools = m.get("tools").asObject();
+        assertTrue(tools.getString("rustc", "").startsWith("rustc 1."), tools.toString());
+        assertTrue(tools.getString("cargo", "").startsWith("cargo 1."), tools.toString());
+        assertTrue(tools.getString("cargo-zigbuild", "").startsWith("cargo-zigbuild 0."), tools.toString());
+        assertTrue(tools.getString("zig", "").matches("0\\.\\d+\\.\\d+.*"), tools.toString());
+
+        // A build of one function keeps the others listed, and records no zip where none was made.
+        buildIn(Repo.ROOT, ExampleBuild.env(), "--manifest-path", Repo.ROOT.resolve("examples/Cargo.toml").toString(),
+                "--lambda-dir", lambda.toString(), "--bin", "backend");
+        JsonObject again = com.eclipsesource.json.Json.parse(Files.readString(lambda.resolve("manifest.json"))).asObject();
+        List<JsonValue> fs2 = again.get("functions").asArray().values();
+        assertEquals(5, fs2.size(), again.toString());
+        JsonObject backend = fs2.stream().map(JsonValue::asObject).filter(o -> o.getString("name", "").equals("backend")).findFirst().orElseThrow();
+        assertTrue(backend.get("zip").isNull(), backend.toString());
+    }
+
+    @Test
+    void maxSizeFailsATooLargeFunctionAndChangesNothing() throws IOException {
+        Path lambda = zippedExample("max-size");
+        Map<Path, byte[]> before = snapshot(lambda);
+        Proc p = Proc.run(Repo.ROOT, ExampleBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), "build-lambda@.",
+                "--manifest-path", "examples/Cargo.toml", "--zip", "--lambda-dir", lambda.toString(), "--max-size", "100KB"));
+        assertEquals(1, p.exit, p.toString());
+        assertTrue(p.err.contains("FAIL backend: bootstrap is ") && p.err.contains("larger than --max-size 97.7 KiB"), p.err);
+        assertTrue(p.err.contains("5 functions are too large; the bootstraps in " + lambda + " were left as they were"), p.err);
+        Map<Path, byte[]> after = snapshot(lambda);
+        assertEquals(before.keySet(), after.keySet(), "files were added or removed (temporary files left?)");
+        for (Path f : before.keySet()) assertArrayEquals(before.get(f), after.get(f), f + " changed");
+    }
+
+    @Test
+    void aGnuBinaryNeedingANewerGlibcFailsMaxGlibc() throws IOException {
+        assertEquals(0, ExampleBuild.get().exit);
+        Path ws = Repo.scratch("glibc");
+        BuildLambdaTest.writeCrate(ws, "glibc-fn", "fn main() { println!(\"{:?}\", std::env::args().count()); }\n");
+        List<String> cmd = new ArrayList<>(List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString(),
+                "--target", "aarch64-unknown-linux-gnu.2.34", "--lambda-dir", ws.resolve("out").toString()));
+        List<String> strict = new ArrayList<>(cmd);
+        strict.addAll(List.of("--max-glibc", "2.28"));
+        Proc p = Proc.run(ws, ExampleBuild.env(), strict);
+        assertEquals(1, p.exit, p.toString());
+        assertTrue(p.err.contains("FAIL glibc-fn: needs GLIBC_2.34, newer than --max-glibc 2.28"), p.err);
+        assertFalse(Files.exists(ws.resolve("out/glibc-fn/bootstrap")), "a failing binary was installed");
+        List<String> al2023 = new ArrayList<>(cmd);
+        al2023.addAll(List.of("--runtime", "provided.al2023", "--json"));
+        Proc ok = Proc.run(ws, ExampleBuild.env(), al2023);
+        assertEquals(0, ok.exit, ok.toString());
+        assertTrue(ok.out.contains("\"linkage\":\"dynamic\""), "glibc builds link glibc dynamically: " + ok.out);
+        String file = Proc.run(ws, "file", "-b", ws.resolve("out/glibc-fn/bootstrap").toString()).out;
+        assertTrue(file.contains("ARM aarch64") && file.contains("dynamically linked"), file);
+    }
+
+    @Test
+    void tuneOnlyFillsWhatTheWorkspaceLeftOpen() throws IOException {
+        Path m = Repo.scratch("tune").resolve("Cargo.toml");
+        Files.writeString(m, "[profile.release]\nlto = \"fat\"\n");
+        assertNull(Profiles.defaultSetting(m, "release", Map.of(), "lto", "thin"));
+        assertEquals(Map.entry("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"), Profiles.defaultSetting(m, "release", Map.of(), "codegen-units", "1"));
+        Target arm = Target.of(null, options("arm64")), x86 = Target.of(null, options("x86_64"));
+        assertEquals(List.of("--config", "target.'aarch64-unknown-linux-musl'.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
+                Tuning.targetCpu(arm, Map.of()));
+        assertEquals(List.of(), Tuning.targetCpu(x86, Map.of()), "no CPU choice for x86_64");
+        assertEquals(List.of(), Tuning.targetCpu(arm, Map.of("RUSTFLAGS", "-C target-cpu=native")), "RUSTFLAGS wins");
+    }
+
+    @Test
+    void aTunedBuildPassesVerificationWithTheCpuFlag() {
+        Path lambda = Repo.scratch("tuned").resolve("lambda");
+        assertEquals(0, ExampleBuild.get().exit);
+        Proc p = Proc.run(Repo.ROOT, ExampleBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), "build-lambda@.",
+                "--manifest-path", "examples/Cargo.toml", "--bin", "ws-connect", "--tune", "--verbose", "--lambda-dir", lambda.toString()));
+        assertEquals(0, p.exit, p.toString());
+        assertTrue(p.err.contains("target-cpu=neoverse-n1"), p.err);
+        assertTrue(Files.isExecutable(lambda.resolve("ws-connect/bootstrap")));
+    }
+
+    static BuildOptions options(String arch) {
+        BuildOptions o = new BuildOptions();
+        o.arch = arch;
+        return o;
+    }
+
+    static String sha256sum(Path p) {
+        return Proc.run(Repo.ROOT, "sha256sum", p.toString()).out.split(" ")[0];
+    }
+
+    static Map<Path, byte[]> snapshot(Path dir) throws IOException {
+        Map<Path, byte[]> m = new HashMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).collect(Collectors.toList())) m.put(p, Files.readAllBytes(p));
+        }
+        return m;
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.filter(q -> !from.relativize(q).startsWith("target")).collect(Collectors.toList())) {
+                Path d = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(d);
+                else Files.copy(p, d);
+            }
+        }
+    }
+}
