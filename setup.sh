@@ -16,7 +16,7 @@ set -o errtrace
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 ZIG_VERSION=0.15.2            # cargo-zigbuild issue 433: zig 0.16 breaks `zig ar`
 ZIGBUILD_VERSION=0.24.0
-TARGETS=(aarch64-unknown-linux-musl x86_64-unknown-linux-musl)   # the first is required
+TARGETS=(aarch64-unknown-linux-musl x86_64-unknown-linux-musl aarch64-unknown-linux-gnu)   # the first is required; the gnu one serves the glibc tests
 TOOLCHAIN_NAME=lambda-offline
 TOOLCHAIN_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/lambda-offline-toolchain"
 CARGO_CONFIG="$REPO/.cargo/config.toml"

@@ -162,8 +162,8 @@ class BuildLambdaTest {
     @Test
     void aMissingStdNamesTheRustupCommand() throws IOException {
         // Outside the project (no offline config), with rustup's stable toolchain and a target whose
-        // std setup.sh never installs there: aarch64 glibc.
-        String triple = "aarch64-unknown-linux-gnu";
+        // std setup.sh never installs there: x86_64 x32.
+        String triple = "x86_64-unknown-linux-gnux32";
         Path ws = Files.createTempDirectory("bl-no-std-");
         writeCrate(ws, "nostd-fn", "fn main() { println!(\"hi\"); }\n");
         Map<String, String> env = new HashMap<>();
