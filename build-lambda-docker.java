@@ -11,11 +11,8 @@
 //CDS
 //DESCRIPTION The same build as build-lambda, inside a container (docker or podman) holding cargo-zigbuild
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-
-import java.util.concurrent.Callable;
 
 @Command(name = "build-lambda-docker", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -30,15 +27,9 @@ import java.util.concurrent.Callable;
                 "4:the container engine is not reachable (the client is there, no engine answers)",
                 "5:the image is not available (not present and not pullable)",
                 "other:the build failed inside the container: its exit status (cargo's, usually 101)"})
-class BuildLambdaDocker implements Callable<Integer> {
-    @Mixin
-    BuildOptions options;
-
+class BuildLambdaDocker extends BuildCommand {
     @Mixin
     ContainerOptions container;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String... args) {
         System.exit(run(args));
@@ -49,7 +40,7 @@ class BuildLambdaDocker implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        return Pipeline.run(spec, options, new DockerBuilder(container));
+    Builder builder() {
+        return new DockerBuilder(container);
     }
 }

@@ -11,11 +11,7 @@
 //CDS
 //DESCRIPTION The same build with plain cargo build --target and the host's own linker setup (ARM64 hosts, or a linker named in cargo config)
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
-import java.util.concurrent.Callable;
 
 @Command(name = "build-lambda-native", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -26,13 +22,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error",
                 "3:a prerequisite is missing (cargo, the target's std, a linker for the target)",
                 "other:cargo's own exit code when the build step fails"})
-class BuildLambdaNative implements Callable<Integer> {
-    @Mixin
-    BuildOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+class BuildLambdaNative extends BuildCommand {
     public static void main(String... args) {
         System.exit(run(args));
     }
@@ -42,7 +32,7 @@ class BuildLambdaNative implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        return Pipeline.run(spec, options, new NativeBuilder());
+    Builder builder() {
+        return new NativeBuilder();
     }
 }

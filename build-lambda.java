@@ -11,11 +11,7 @@
 //CDS
 //DESCRIPTION Cross-compile every function of a Cargo workspace to target/lambda/<name>/bootstrap with cargo zigbuild (ARM64 by default)
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
-import java.util.concurrent.Callable;
 
 @Command(name = "build-lambda", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -26,13 +22,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error",
                 "3:a prerequisite is missing (cargo, cargo-zigbuild, zig, the target's std)",
                 "other:cargo's own exit code when the build step fails"})
-class BuildLambda implements Callable<Integer> {
-    @Mixin
-    BuildOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+class BuildLambda extends BuildCommand {
     public static void main(String... args) {
         System.exit(run(args));
     }
@@ -42,7 +32,7 @@ class BuildLambda implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        return Pipeline.run(spec, options, new ZigBuilder());
+    Builder builder() {
+        return new ZigBuilder();
     }
 }
