@@ -76,7 +76,7 @@ final class DockerBuilder implements Builder {
         if (path ? !Files.isExecutable(Path.of(engine)) : Exec.onPath(engine, env).isEmpty()) {
             throw new Cli.UserError(3, name + " not found" + (path ? " at " + engine : " on PATH") + ": install Docker "
                     + "(https://docs.docker.com/engine/install/) or Podman, or pick another client with --engine or "
-                    + "CONTAINER_ENGINE; `jbang build-lambda@.` builds without a container");
+                    + "CONTAINER_ENGINE; `jbang build-lambda@.` builds without a container" + "; `jbang doctor@. --for docker` checks it all");
         }
         Path here = Path.of("").toAbsolutePath();
         Exec.Result info = engineCall(here, List.of(engine, "info", "--format", "{{json .}}"), env);
@@ -84,7 +84,7 @@ final class DockerBuilder implements Builder {
             throw new Cli.UserError(ENGINE_UNREACHABLE, name + " engine not reachable: " + engineSays(info.err)
                     + " (the " + name + " client is installed but no engine answers: " + (name.contains("docker")
                     ? "start Docker (`systemctl start docker`, or Docker Desktop), check DOCKER_HOST and `docker context ls`, "
-                    + "or use --engine podman)" : "start it (`podman machine start` where it runs in a VM), check CONTAINER_HOST)"));
+                    + "or use --engine podman)" : "start it (`podman machine start` where it runs in a VM), check CONTAINER_HOST)") + "; `jbang doctor@. --for docker` checks it all");
         }
         rootless = ROOTLESS.matcher(info.out).find();
         Exec.Result inspect = engineCall(here, List.of(engine, "image", "inspect", "--format", "{{json .Config.Env}}", image), env);
@@ -93,7 +93,7 @@ final class DockerBuilder implements Builder {
             Exec.Result pull = Exec.stream(here, List.of(engine, "pull", image), env, System.err, System.err);
             if (pull.exit != 0) {
                 throw new Cli.UserError(IMAGE_UNAVAILABLE, "image " + image + " is not available: " + engineSays(pull.err)
-                        + " (no registry reachable? load or build it locally, e.g. `" + name + " load -i image.tar`, or pass --image)");
+                        + " (no registry reachable? load or build it locally, e.g. `" + name + " load -i image.tar`, or pass --image)" + "; `jbang doctor@. --for docker` checks it all");
             }
             inspect = engineCall(here, List.of(engine, "image", "inspect", "--format", "{{json .Config.Env}}", image), env);
         }

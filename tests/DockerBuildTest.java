@@ -151,6 +151,7 @@ class DockerBuildTest {
         assertEquals(4, p.exit, p.toString());
         assertTrue(p.err.startsWith("build-lambda-docker: docker engine not reachable: Cannot connect to the Docker daemon"), p.err);
         assertTrue(p.err.contains("the docker client is installed but no engine answers: start Docker (`systemctl start docker`, or Docker Desktop), check DOCKER_HOST"), p.err);
+        assertTrue(p.err.strip().endsWith("`jbang doctor@. --for docker` checks it all"), p.err);
         BuildLambdaTest.assertNoTrace(p);
     }
 
