@@ -20,33 +20,41 @@ final class ZigBuilder implements Builder {
             throw new Cli.UserError(3, "cargo-zigbuild not found on PATH: install it with `pip install cargo-zigbuild ziglang` "
                     + "(or `cargo install --locked cargo-zigbuild` and zig), or run `jbang doctor@. --fix`");
         }
-        if (!zigFound(env)) {
+        zigVersion = findZig(env);
+        if (zigVersion == null) {
             throw new Cli.UserError(3, "zig not found (cargo zigbuild links with it): install it with `pip install ziglang` "
                     + "(or put zig on PATH, or set CARGO_ZIGBUILD_ZIG_PATH), or run `jbang doctor@. --fix`");
         }
     }
 
+    /** What the prerequisite probe found, reused for the manifest: one zig lookup per build. */
+    private volatile String zigVersion;
+
     /**
-     * Looks where cargo-zigbuild looks (its zig.rs): CARGO_ZIGBUILD_ZIG_PATH, then python's ziglang
-     * module, then zig on PATH. The cheap PATH look comes first here; any hit means a zig exists.
+     * The version of the zig cargo-zigbuild will use, found as it finds it (its zig.rs): `python -m
+     * ziglang` (CARGO_ZIGBUILD_PYTHON_PATH, else python3) first, then CARGO_ZIGBUILD_ZIG_PATH, else
+     * zig on PATH. Null when there is none.
      */
-    static boolean zigFound(Map<String, String> env) {
-        String explicit = env.get("CARGO_ZIGBUILD_ZIG_PATH");
-        if (explicit != null) return Files.isExecutable(Path.of(explicit)) || Exec.onPath(explicit, env).isPresent();
-        if (Exec.onPath("zig", env).isPresent()) return true;
+    static String findZig(Map<String, String> env) {
+        Path here = Path.of("").toAbsolutePath();
         String python = env.getOrDefault("CARGO_ZIGBUILD_PYTHON_PATH", "python3");
-        if (!python.contains("/") && Exec.onPath(python, env).isEmpty()) return false;
-        return Exec.capture(Path.of("").toAbsolutePath(), List.of(python, "-c", "import ziglang"), env, 30).exit == 0;
+        if (runnable(python, env)) {
+            String v = Builder.version(here, env, python, "-m", "ziglang", "version");
+            if (v != null) return v;
+        }
+        String zig = env.getOrDefault("CARGO_ZIGBUILD_ZIG_PATH", "zig");
+        return runnable(zig, env) ? Builder.version(here, env, zig, "version") : null;
+    }
+
+    private static boolean runnable(String program, Map<String, String> env) {
+        return program.contains("/") ? Files.isExecutable(Path.of(program)) : Exec.onPath(program, env).isPresent();
     }
 
     @Override
     public Map<String, String> toolVersions(Path dir, Map<String, String> env) {
         Map<String, String> v = Builder.super.toolVersions(dir, env);
         v.put("cargo-zigbuild", Builder.version(dir, env, "cargo-zigbuild", "--version"));
-        String zig = env.get("CARGO_ZIGBUILD_ZIG_PATH");
-        String python = env.getOrDefault("CARGO_ZIGBUILD_PYTHON_PATH", "python3");
-        String found = zig != null ? Builder.version(dir, env, zig, "version") : Builder.version(dir, env, python, "-m", "ziglang", "version");
-        v.put("zig", found != null ? found : Builder.version(dir, env, "zig", "version"));
+        v.put("zig", zigVersion != null ? zigVersion : findZig(env));
         return v;
     }
 

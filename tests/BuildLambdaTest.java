@@ -160,6 +160,21 @@ class BuildLambdaTest {
     }
 
     @Test
+    void zigIsFoundWhereCargoZigbuildLooksForIt() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        // python's ziglang comes first, so a wrong CARGO_ZIGBUILD_ZIG_PATH does not matter (setup.sh pins 0.15.2).
+        env.put("CARGO_ZIGBUILD_ZIG_PATH", "/nonexistent/zig");
+        assertEquals("0.15.2", ZigBuilder.findZig(env));
+        // No python with ziglang and no zig: nothing.
+        env.put("CARGO_ZIGBUILD_PYTHON_PATH", "/nonexistent/python3");
+        assertNull(ZigBuilder.findZig(env));
+        // Then CARGO_ZIGBUILD_ZIG_PATH is the zig, when it runs.
+        env.put("CARGO_ZIGBUILD_ZIG_PATH", Proc.run(Repo.ROOT, "python3", "-c",
+                "import ziglang, os; print(os.path.join(os.path.dirname(ziglang.__file__), 'zig'))").out.trim());
+        assertEquals("0.15.2", ZigBuilder.findZig(env));
+    }
+
+    @Test
     void aMissingStdNamesTheRustupCommand() throws IOException {
         // Outside the project (no offline config), with rustup's stable toolchain and a target whose
         // std setup.sh never installs there: x86_64 x32.
