@@ -45,13 +45,13 @@ final class Pipeline {
         ElfPolicy policy = new ElfPolicy(target.machine, !target.staticExpected, false, -1)
                 .withMaxGlibc(ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime));
         long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
-        Path rootManifest = ws.root.resolve("Cargo.toml");
+        Map<String, Map<String, String>> profiles = Profiles.read(ws.root.resolve("Cargo.toml"));
         List<String> cargoArgs = new ArrayList<>();
         List<Map.Entry<String, String>> settings = new ArrayList<>();
-        settings.add(Profiles.defaultStrip(rootManifest, o.profile, env));
+        settings.add(Profiles.defaultSetting(profiles, o.profile, env, "strip", "symbols"));
         if (o.tune) {
-            settings.add(Profiles.defaultSetting(rootManifest, o.profile, env, "lto", "thin"));
-            settings.add(Profiles.defaultSetting(rootManifest, o.profile, env, "codegen-units", "1"));
+            settings.add(Profiles.defaultSetting(profiles, o.profile, env, "lto", "thin"));
+            settings.add(Profiles.defaultSetting(profiles, o.profile, env, "codegen-units", "1"));
             cargoArgs.addAll(Tuning.targetCpu(target, env));
         }
         settings.stream().filter(e -> e != null).forEach(e -> env.put(e.getKey(), e.getValue()));

@@ -22,23 +22,19 @@ final class Profiles {
         return "CARGO_PROFILE_" + (profile + "_" + key).toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    static String stripEnvName(String profile) {
-        return envName(profile, "strip");
-    }
-
-    /** The environment variable to add, or null when the user's profile or environment already sets strip. */
-    static Map.Entry<String, String> defaultStrip(Path rootManifest, String profile, Map<String, String> env) {
-        return defaultSetting(rootManifest, profile, env, "strip", "symbols");
-    }
-
     /**
      * CARGO_PROFILE_<PROFILE>_<KEY>=value, or null when the root Cargo.toml's profile (or one it
      * inherits) or the environment already sets that key: the workspace's choice always wins.
      */
     static Map.Entry<String, String> defaultSetting(Path rootManifest, String profile, Map<String, String> env, String key, String value) {
+        return defaultSetting(read(rootManifest), profile, env, key, value);
+    }
+
+    /** The same, on profiles already read with read(). */
+    static Map.Entry<String, String> defaultSetting(Map<String, Map<String, String>> profiles, String profile, Map<String, String> env,
+                                                    String key, String value) {
         String name = envName(profile, key);
         if (env.containsKey(name)) return null;
-        Map<String, Map<String, String>> profiles = read(rootManifest);
         String p = profile;
         for (int depth = 0; p != null && depth < 8; depth++) {
             Map<String, String> keys = profiles.getOrDefault(p, Map.of());

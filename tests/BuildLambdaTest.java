@@ -232,16 +232,16 @@ class BuildLambdaTest {
         Path ws = Repo.scratch("profiles");
         Path m = ws.resolve("Cargo.toml");
         Files.writeString(m, "[workspace]\nmembers = []\n\n[profile.release]\nopt-level = \"z\"\n");
-        assertEquals(Map.entry("CARGO_PROFILE_RELEASE_STRIP", "symbols"), Profiles.defaultStrip(m, "release", Map.of()));
-        assertNull(Profiles.defaultStrip(m, "release", Map.of("CARGO_PROFILE_RELEASE_STRIP", "none")));
+        assertEquals(Map.entry("CARGO_PROFILE_RELEASE_STRIP", "symbols"), Profiles.defaultSetting(m, "release", Map.of(), "strip", "symbols"));
+        assertNull(Profiles.defaultSetting(m, "release", Map.of("CARGO_PROFILE_RELEASE_STRIP", "none"), "strip", "symbols"));
         Files.writeString(m, "[profile.release]\nstrip = false # keep symbols\n");
-        assertNull(Profiles.defaultStrip(m, "release", Map.of()));
+        assertNull(Profiles.defaultSetting(m, "release", Map.of(), "strip", "symbols"));
         Files.writeString(m, "[profile.release]\nstrip = true\n[profile.lambda]\ninherits = \"release\"\n");
-        assertNull(Profiles.defaultStrip(m, "lambda", Map.of()), "inherited from release");
+        assertNull(Profiles.defaultSetting(m, "lambda", Map.of(), "strip", "symbols"), "inherited from release");
         Files.writeString(m, "profile.release.strip = \"debuginfo\"\n");
-        assertNull(Profiles.defaultStrip(m, "release", Map.of()));
+        assertNull(Profiles.defaultSetting(m, "release", Map.of(), "strip", "symbols"));
         Files.writeString(m, "[profile.dev]\nstrip = true\n[profile.my-prof]\ninherits = \"release\"\n");
-        assertEquals(Map.entry("CARGO_PROFILE_MY_PROF_STRIP", "symbols"), Profiles.defaultStrip(m, "my-prof", Map.of()));
+        assertEquals(Map.entry("CARGO_PROFILE_MY_PROF_STRIP", "symbols"), Profiles.defaultSetting(m, "my-prof", Map.of(), "strip", "symbols"));
     }
 
     static void writeCrate(Path ws, String name, String main) throws IOException {
