@@ -68,9 +68,29 @@ apt_install() {
 }
 
 command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this script expects Debian 12"
-apt_install file qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross zip unzip binutils bc
-# The container build's tests: podman (runc, as crun fails here) and debootstrap for a local image.
-apt_install podman runc debootstrap
+# Every package a script or a test starts is named here, never left to Recommends (installs below use
+# --no-install-recommends): a fresh machine must have exactly what this machine has.
+apt_install file qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross zip unzip binutils bc \
+    python3-venv procps util-linux coreutils tar
+# The container build and its tests: podman and each helper it starts: conmon (watches every container),
+# runc (the OCI runtime the tests select: crun fails on this machine's cgroups), catatonit (the init
+# binary `podman run --init` needs; build-lambda-docker itself runs without --init), the network its
+# containers download crates through (containernetworking-plugins, iptables), and debootstrap (the
+# tests make their image locally: no registry is reachable).
+apt_install podman conmon runc catatonit containernetworking-plugins iptables debootstrap
+# The docker client the tests drive (against podman's Docker API, and with no engine at all). Debian
+# ships it with the engine: keep the engine from starting (policy-rc.d), the tests need it absent.
+if ! command -v docker >/dev/null 2>&1; then
+    policy=/usr/sbin/policy-rc.d made_policy=0
+    if [ ! -e "$policy" ]; then
+        made_policy=1
+        printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+        "${SUDO[@]}" chmod 755 "$policy"
+        trap '"${SUDO[@]}" rm -f "$policy"' EXIT
+    fi
+    apt_install docker.io
+    if [ "$made_policy" -eq 1 ]; then "${SUDO[@]}" rm -f "$policy"; trap - EXIT; fi
+fi
 # The native build's tests link aarch64-unknown-linux-gnu with Debian's prebuilt arm64 std.
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     say "dpkg: adding the arm64 architecture (Debian's aarch64 std for native builds)"

@@ -21,6 +21,13 @@ interface Builder {
     /** The one command that builds every selected function. */
     List<String> command(Plan plan);
 
+    /**
+     * Called when this process is stopped (Ctrl-C) while command(plan) runs: stops what that command started
+     * beyond its own process. The command's process is destroyed anyway; a container is not, so the docker
+     * build stops its container here.
+     */
+    default void stop(Plan plan) {}
+
     /** The versions of the tools that build, for the manifest; asked while cargo builds. */
     default Map<String, String> toolVersions(Path dir, Map<String, String> env) {
         Map<String, String> v = new java.util.LinkedHashMap<>();
@@ -59,6 +66,8 @@ interface Builder {
         final List<String> cargoArgs;
         final Map<String, String> env;
         final Path lambdaDir;
+        /** Unique to this build: names what it starts (the docker build's container). */
+        final String id = "build-lambda-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
 
         Plan(Workspace workspace, List<Workspace.Function> functions, Target target, String profile,
              List<String> cargoArgs, Map<String, String> env, Path lambdaDir) {

@@ -128,10 +128,22 @@ final class DockerBuilder implements Builder {
         Set<Path> mounts = new LinkedHashSet<>();
         mounts.add(plan.workspace.root);
         mounts.add(plan.workspace.targetDir);
-        List<String> c = run(plan.env, mounts, plan.workspace.root, plan.workspace.targetDir, forwardedNames(plan.env));
+        List<String> c = run(plan.id, plan.env, mounts, plan.workspace.root, plan.workspace.targetDir, forwardedNames(plan.env));
         c.addAll(List.of("cargo", "zigbuild"));
         c.addAll(plan.cargoSelection());
         return c;
+    }
+
+    /**
+     * Ctrl-C: the engine's client is destroyed with this process, but the container would go on building (cargo
+     * as its first process ignores SIGINT and SIGTERM). Kill it by name, then remove it in case the client
+     * that would have (--rm) is gone.
+     */
+    @Override
+    public void stop(Plan plan) {
+        Path here = Path.of("").toAbsolutePath();
+        Exec.runWhileExiting(here, List.of(engine, "kill", plan.id), plan.env, 30);
+        Exec.runWhileExiting(here, List.of(engine, "rm", "-f", plan.id), plan.env, 30);
     }
 
     /** Without cargo on the host, `cargo metadata` runs in the container too: this needs nothing but the engine. */
@@ -144,14 +156,21 @@ final class DockerBuilder implements Builder {
         String targetDir = env.get("CARGO_TARGET_DIR");
         Path target = targetDir == null ? null : manifest.getParent().resolve(targetDir).normalize();
         if (target != null) mounts.add(target);
-        List<String> c = run(env, mounts, manifest.getParent(), target, List.of());
+        List<String> c = run(null, env, mounts, manifest.getParent(), target, List.of());
         c.addAll(command);
         return c;
     }
 
-    /** `ENGINE run` up to the image: mounts at their own paths, the caches, the caller's ids, the passed variables. */
-    private List<String> run(Map<String, String> env, Set<Path> mounts, Path workdir, Path targetDir, List<String> forwarded) {
-        List<String> c = new ArrayList<>(List.of(engine, "run", "--rm", "--init"));
+    /**
+     * `ENGINE run` up to the image: mounts at their own paths, the caches, the caller's ids, the passed variables.
+     * No `--init`: podman provides it only with an init binary installed (catatonit), and a build needs no init
+     * process. What --init would give, Ctrl-C stopping the build, stop() does on every engine: the container has
+     * a name, and is killed by it.
+     */
+    private List<String> run(String containerName, Map<String, String> env, Set<Path> mounts, Path workdir, Path targetDir,
+                             List<String> forwarded) {
+        List<String> c = new ArrayList<>(List.of(engine, "run", "--rm"));
+        if (containerName != null) c.addAll(List.of("--name", containerName));
         String user = callingUser();
         if (user != null && rootless && name.contains("podman")) {
             c.addAll(List.of("--userns=keep-id", "--user", user));

@@ -43,9 +43,30 @@ final class Exec {
      * failure can be explained afterwards. No timeout: a build takes as long as it takes.
      */
     static Result stream(Path dir, List<String> command, Map<String, String> env, OutputStream out, OutputStream err) {
+        return stream(dir, command, env, out, err, null);
+    }
+
+    /**
+     * As above; onExit runs if this JVM is shut down (Ctrl-C) while the program runs. The program itself is
+     * destroyed then anyway; onExit stops what it started elsewhere (a container the engine runs, say).
+     */
+    static Result stream(Path dir, List<String> command, Map<String, String> env, OutputStream out, OutputStream err,
+                         Runnable onExit) {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        int exit = execute(dir, command, env, out, new Tee(err, kept), 0);
-        return new Result(exit, "", kept.toString(StandardCharsets.UTF_8));
+        Thread hook = onExit == null ? null : new Thread(onExit, "stop " + command.get(0));
+        if (hook != null) Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            int exit = execute(dir, command, env, out, new Tee(err, kept), 0);
+            return new Result(exit, "", kept.toString(StandardCharsets.UTF_8));
+        } finally {
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run: nothing to remove
+                }
+            }
+        }
     }
 
     private static int execute(Path dir, List<String> command, Map<String, String> env, OutputStream out,
@@ -67,6 +88,31 @@ final class Exec {
             throw new Cli.UserError(130, "interrupted while running " + command.get(0));
         } catch (InvalidExitValueException e) {
             return e.getExitValue();
+        }
+    }
+
+    /**
+     * Runs a command while this JVM shuts down (from a shutdown hook), output discarded, waiting at most
+     * timeoutSeconds; false when it did not run or failed. Not through zt-exec: destroyOnExit registers a
+     * shutdown hook, which the JVM refuses once it is exiting.
+     */
+    static boolean runWhileExiting(Path dir, List<String> command, Map<String, String> env, long timeoutSeconds) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        if (env != null) {
+            pb.environment().clear();
+            pb.environment().putAll(env);
+        }
+        try {
+            Process p = pb.start();
+            if (p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) return p.exitValue() == 0;
+            p.destroyForcibly();
+            return false;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -71,7 +71,7 @@ final class Pipeline {
         // With --json, stdout carries only the report: cargo's stdout goes to stderr too.
         Map<String, String> toolEnv = Map.copyOf(env);
         CompletableFuture<Map<String, String>> tools = CompletableFuture.supplyAsync(() -> builder.toolVersions(ws.root, toolEnv));
-        Exec.Result r = Exec.stream(ws.root, command, env, o.json ? System.err : System.out, System.err);
+        Exec.Result r = Exec.stream(ws.root, command, env, o.json ? System.err : System.out, System.err, () -> builder.stop(plan));
         if (r.exit != 0) {
             String why = builder.explainFailure(plan, r.err);
             if (why != null) throw new Cli.UserError(3, why);

@@ -48,7 +48,8 @@ class DockerBuildTest {
         String uid = Proc.run(Repo.ROOT, "id", "-u").out.trim(), gid = Proc.run(Repo.ROOT, "id", "-g").out.trim();
         Path ws = ContainerBuild.workspace();
         String command = p.err.lines().filter(l -> l.contains(": building ")).findFirst().orElse("");
-        assertTrue(command.contains(" run --rm --init --user " + uid + ":" + gid + " "), command);
+        assertTrue(command.matches(".* run --rm --name build-lambda-\\d+-[0-9a-f]+ --user " + uid + ":" + gid + " .*"), command);
+        assertFalse(command.contains("--init"), "no init binary is needed: " + command);
         assertTrue(command.contains(" -v " + ws + ":" + ws + " ") && command.contains(" -w " + ws + " "), command);
         assertTrue(command.contains(" -v " + ContainerBuild.TARGET + ":" + ContainerBuild.TARGET + " "), "target outside the workspace: " + command);
         assertTrue(command.contains(" -e CARGO_TARGET_DIR=" + ContainerBuild.TARGET + " "), command);
@@ -112,8 +113,8 @@ class DockerBuildTest {
         Proc p = Proc.run(ws, env, List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--clear-groups", "--",
                 "java", "-cp", cp + "/*", "BuildLambdaDocker", "--image", ContainerImage.tag(), "--verbose"));
         assertEquals(0, p.exit, p.toString());
-        assertTrue(p.err.contains("with cargo zigbuild in a docker container (" + ContainerImage.tag() + "): docker run --rm --init --user "
-                + user + ":" + user + " "), p.err);
+        assertTrue(p.err.matches("(?s).*with cargo zigbuild in a docker container \\(" + java.util.regex.Pattern.quote(ContainerImage.tag())
+                + "\\): docker run --rm --name build-lambda-\\d+-[0-9a-f]+ --user " + user + ":" + user + " .*"), p.err);
         assertTrue(p.out.lines().anyMatch(l -> l.matches("greet-fn\\s+.*aarch64\\s+static\\s+yes\\s+.*")), p.out);
         // No cargo on that PATH: the functions were found by cargo metadata in the container.
         assertTrue(Exec.onPath("cargo", Map.of("PATH", bin.toString())).isEmpty());
@@ -123,6 +124,69 @@ class DockerBuildTest {
                 .collect(Collectors.toList());
         assertEquals(List.of(), notTheirs, "files in target/ not owned by the caller (uid " + user + ")");
         assertEquals(user, owners(home.resolve(".cargo/registry")).get(home.resolve(".cargo/registry")), "the cache folders are the caller's");
+    }
+
+    @Test
+    void podmanWithoutAnInitBinaryStillBuilds() throws IOException {
+        assertEquals(0, ContainerBuild.first().exit, "std is built once, by the shared build");
+        Path conf = Repo.scratch("no-init").resolve("containers.conf");
+        Files.writeString(conf, ContainerImage.CONF_TEXT.replace("[engine]\n", "[engine]\ninit_path = \"/nonexistent/catatonit\"\n"));
+        Map<String, String> env = new HashMap<>(ContainerBuild.env());
+        env.put("CONTAINERS_CONF", conf.toString());
+        // The engine really cannot give --init here: the error podman gives on a machine without catatonit.
+        Proc init = Proc.run(Repo.ROOT, env, List.of("podman", "run", "--rm", "--init", ContainerImage.tag(), "true"), 120);
+        assertEquals(125, init.exit, init.toString());
+        assertTrue(init.err.contains("container-init binary not found on the host"), init.err);
+
+        Proc p = ContainerBuild.run(env, ContainerBuild.workspace(), "--verbose");
+        assertEquals(0, p.exit, p.toString());
+        assertTrue(p.out.lines().anyMatch(l -> l.matches("hello-fn\\s+.*aarch64\\s+static\\s+yes\\s+.*")), p.out);
+    }
+
+    @Test
+    void ctrlCStopsTheContainerAndLeavesNothingRunning() throws Exception {
+        assertEquals(0, ContainerBuild.first().exit, "std is built once, by the shared build");
+        Path ws = Files.createTempDirectory("bl-docker-slow-");
+        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"slow\"]\nresolver = \"2\"\n");
+        ContainerBuild.writeMember(ws.resolve("slow"), "slow-fn", "", "fn main() {}\n");
+        // A build script that does not finish by itself: the build is surely running when Ctrl-C comes.
+        Files.writeString(ws.resolve("slow/build.rs"), "fn main() { std::thread::sleep(std::time::Duration::from_secs(3600)); }\n");
+        Path log = ws.resolve("build.log");
+        ProcessBuilder pb = new ProcessBuilder(Repo.ROOT.resolve("jbang").toString(), "build-lambda-docker@.", "--engine", "podman",
+                "--image", ContainerImage.tag(), "--manifest-path", ws.resolve("Cargo.toml").toString())
+                .directory(Repo.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(ContainerBuild.env());
+        // A target folder of its own: the shared one's lock would make the build wait before it starts.
+        pb.environment().put("CARGO_TARGET_DIR", ws.resolve("target").toString());
+        Process build = pb.start();
+        List<ProcessHandle> started = new ArrayList<>();
+        try {
+            // ./jbang execs the script's JVM: its pid is the build's, and names the container.
+            String prefix = "build-lambda-" + build.pid() + "-";
+            String running = "";
+            for (int i = 0; i < 600 && (running.isEmpty() || !Files.readString(log).contains("Compiling slow-fn")); i++) {
+                assertTrue(build.isAlive(), "the build ended before it was interrupted:\n" + Files.readString(log));
+                running = ContainerImage.podman(List.of("ps", "--filter", "name=" + prefix, "--format", "{{.Names}}"), 60).out.trim();
+                Thread.sleep(250);
+            }
+            assertTrue(running.startsWith(prefix), "no running container named " + prefix + "*:\n" + Files.readString(log));
+            build.descendants().forEach(started::add);
+            assertEquals(0, Proc.run(Repo.ROOT, "kill", "-INT", Long.toString(build.pid())).exit);
+            assertTrue(build.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "still running 120 s after Ctrl-C");
+            assertEquals(130, build.exitValue(), Files.readString(log));
+            String left = running;
+            for (int i = 0; i < 120 && !left.isEmpty(); i++) {
+                Thread.sleep(500);
+                left = ContainerImage.podman(List.of("ps", "-a", "--filter", "name=" + prefix, "--format", "{{.Names}} {{.Status}}"), 60).out.trim();
+            }
+            assertEquals("", left, "the container outlived the build");
+            assertEquals(List.of(), started.stream().filter(ProcessHandle::isAlive).map(h -> h.info().commandLine().orElse("?"))
+                    .collect(Collectors.toList()), "processes the build started are still running");
+        } finally {
+            build.descendants().forEach(ProcessHandle::destroyForcibly);
+            build.destroyForcibly();
+        }
     }
 
     @Test
@@ -203,7 +267,7 @@ class DockerBuildTest {
         Builder.Plan plan = new Builder.Plan(w, w.functions, Target.of(picocli.CommandLine.Model.CommandSpec.create(), bo), "release",
                 List.of("--locked"), env, ContainerBuild.TARGET.resolve("lambda"));
         Path ch = ContainerBuild.cargoHome();
-        List<String> expected = new ArrayList<>(List.of("podman", "run", "--rm", "--init", "--user", DockerBuilder.callingUser(),
+        List<String> expected = new ArrayList<>(List.of("podman", "run", "--rm", "--name", plan.id, "--user", DockerBuilder.callingUser(),
                 "-e", "HOME=/tmp", "-e", "CARGO_TARGET_DIR=" + ContainerBuild.TARGET,
                 "-e", "CARGO_PROFILE_RELEASE_STRIP", "-e", "RUSTFLAGS", "-e", "DATABASE_URL=sqlite::memory:",
                 "-v", ws + ":" + ws, "-v", ContainerBuild.TARGET + ":" + ContainerBuild.TARGET,
