@@ -1,13 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS info.picocli:picocli:4.7.6
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
 //SOURCES verify-elf.java
-//SOURCES lib/*.java
+//SOURCES lib/common/*.java lib/build/*.java
 //MAIN BuildLambdaDocker
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //DESCRIPTION The same build as build-lambda, inside a container (docker or podman) holding cargo-zigbuild
 
@@ -40,7 +35,7 @@ class BuildLambdaDocker extends BuildCommand {
     }
 
     @Override
-    Builder builder() {
+    Builder<?> builder() {
         return new DockerBuilder(container);
     }
 }

@@ -1,13 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS info.picocli:picocli:4.7.6
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
 //SOURCES verify-elf.java
-//SOURCES lib/*.java
+//SOURCES lib/common/*.java lib/build/*.java
 //MAIN BuildLambdaNative
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //DESCRIPTION The same build with plain cargo build --target and the host's own linker setup (ARM64 hosts, or a linker named in cargo config)
 
@@ -32,7 +27,7 @@ class BuildLambdaNative extends BuildCommand {
     }
 
     @Override
-    Builder builder() {
+    Builder<?> builder() {
         return new NativeBuilder();
     }
 }

@@ -1,15 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS info.picocli:picocli:4.7.6
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
 //SOURCES verify-elf.java
-//SOURCES lib/Exec.java
-//SOURCES lib/ContainerOptions.java
-//SOURCES lib/SmartArgs.java
+//SOURCES lib/common/*.java lib/smart/*.java
 //MAIN BuildLambdaSmart
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //DESCRIPTION Try the Docker build, fall back to the native build (order set with --order), through this catalog
 
@@ -38,8 +31,6 @@ import java.util.concurrent.Callable;
                 "3:jbang or the catalog cannot be found",
                 "other:every build failed: the last one's exit code (see build-lambda, -docker and -native)"})
 class BuildLambdaSmart implements Callable<Integer> {
-    static final Map<String, String> ALIASES = Map.of("zig", "build-lambda", "docker", "build-lambda-docker", "native", "build-lambda-native");
-
     @Option(names = "--order", paramLabel = "NAMES", split = ",", defaultValue = "docker,native",
             description = "the builds to try, in order, from zig (build-lambda), docker and native (default: ${DEFAULT-VALUE})")
     List<String> order;
@@ -73,40 +64,45 @@ class BuildLambdaSmart implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         String me = spec.name();
-        LinkedHashSet<String> names = new LinkedHashSet<>(order);
+        LinkedHashSet<BuildKind> kinds = new LinkedHashSet<>();
         for (String n : order) {
-            if (!ALIASES.containsKey(n)) {
+            BuildKind k = BuildKind.parse(n);
+            if (k == null || k == BuildKind.SMART) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "unknown build '" + n + "' in --order (use zig, docker, native)");
             }
+            kinds.add(k);
         }
-        if (names.size() != order.size()) {
+        if (kinds.size() != order.size()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--order names a build twice: " + String.join(",", order));
         }
         Path cwd = Path.of("").toAbsolutePath();
         Map<String, String> env = new HashMap<>(System.getenv());
-        Path dir = SmartArgs.catalogDir(catalog, cwd, args.manifestPath(), names.stream().map(ALIASES::get).toList());
+        Path dir = SmartArgs.catalogDir(catalog, cwd, args.manifestPath(), kinds.stream().map(k -> k.script).toList());
         String jbang = SmartArgs.jbang(dir, env);
 
         List<String> failures = new ArrayList<>();
         int last = 0;
-        for (String n : names) {
-            String alias = ALIASES.get(n);
+        for (BuildKind kind : kinds) {
+            String n = kind.word, alias = kind.script;
             List<String> cmd = new ArrayList<>(List.of(jbang, alias + "@" + dir));
-            if (n.equals("docker")) cmd.addAll(args.dockerOnly);
+            if (kind == BuildKind.DOCKER) cmd.addAll(args.dockerOnly);
             cmd.addAll(args.forwarded);
             err.println(me + ": trying " + n + " (" + alias + ")");
             err.flush();
-            Exec.Result r = Exec.stream(cwd, cmd, env, System.out, System.err);
-            if (r.exit == 0) {
+            Exec.Streamed r = Exec.stream(cwd, cmd, env, System.out, System.err);
+            if (r.exit == ExitCode.OK.code) {
                 err.println(me + ": built with " + n + (failures.isEmpty() ? "" : ", after " + String.join("; ", failures)));
                 err.flush();
-                return 0;
+                return ExitCode.OK.code;
             }
             last = r.exit;
             failures.add(n + " failed: " + SmartArgs.reason(r.err, alias) + " (exit " + r.exit + ")");
-            if (r.exit == 2 || r.exit == 130) {
-                err.println(me + ": stopped: " + failures.get(failures.size() - 1)
-                        + (r.exit == 2 ? "; a usage error is the same for every build, so no other was tried" : ""));
+            // Some outcomes are the same whichever way cargo runs: trying the next build would only repeat them.
+            String stop = r.exit == ExitCode.USAGE.code ? "; a usage error is the same for every build, so no other was tried"
+                    : r.exit == ExitCode.INTERNAL.code ? "; an internal error is a bug in these scripts, not in the way of building, so no other was tried"
+                    : r.exit == ExitCode.INTERRUPTED.code ? "" : null;
+            if (stop != null) {
+                err.println(me + ": stopped: " + failures.get(failures.size() - 1) + stop);
                 err.flush();
                 return r.exit;
             }

@@ -1,13 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS info.picocli:picocli:4.7.6
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
 //SOURCES verify-elf.java
-//SOURCES lib/*.java
+//SOURCES lib/common/*.java lib/build/*.java
 //MAIN BuildLambda
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //DESCRIPTION Cross-compile every function of a Cargo workspace to target/lambda/<name>/bootstrap with cargo zigbuild (ARM64 by default)
 
@@ -32,7 +27,7 @@ class BuildLambda extends BuildCommand {
     }
 
     @Override
-    Builder builder() {
+    Builder<?> builder() {
         return new ZigBuilder();
     }
 }

@@ -1,14 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS info.picocli:picocli:4.7.6
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
 //SOURCES verify-elf.java
-//SOURCES lib/Exec.java lib/Target.java lib/BuildOptions.java lib/Workspace.java lib/ContainerOptions.java
-//SOURCES lib/Check*.java
+//SOURCES lib/common/*.java lib/doctor/*.java
 //MAIN Doctor
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
 //CDS
 //DESCRIPTION Check every prerequisite of the Lambda builds and say exactly how to fix what is missing (--fix installs it)
 
@@ -72,35 +66,32 @@ class Doctor implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Checks.Mode mode = Checks.Mode.parse(forBuild);
+        BuildKind mode = BuildKind.parse(forBuild);
         if (mode == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown --for '" + forBuild + "' (use zig, docker, native or smart)");
         }
         if (timeout < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least 1 second, not " + timeout);
         }
-        BuildOptions o = new BuildOptions();
-        o.arch = arch;
-        o.target = target;
         Map<String, String> env = new HashMap<>(System.getenv());
-        Checks checks = new Checks(mode, Target.of(spec, o), manifestPath, Path.of("").toAbsolutePath(), env, timeout,
-                CheckPlatform.detect());
+        Checkup checks = new Checkup(mode, Target.of(spec, arch, target), manifestPath, Path.of("").toAbsolutePath(), env, timeout,
+                Platform.detect());
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
 
         List<Check> rows = checks.run();
         if (!fix) {
-            CheckReport.print(out, json, mode, rows);
-            return CheckReport.exitCode(rows);
+            DoctorReport.print(out, json, mode, rows);
+            return DoctorReport.exitCode(rows);
         }
-        if (!json) CheckReport.print(out, false, mode, rows);
+        if (!json) DoctorReport.print(out, false, mode, rows);
         List<Check> todo = rows.stream().filter(c -> c.blocking() && c.fixCommand != null).collect(Collectors.toList());
         rows.stream().filter(c -> c.blocking() && c.fixCommand == null)
                 .forEach(c -> err.println("doctor: --fix cannot install " + c.label + " by itself: " + (c.fix != null ? c.fix : c.detail)));
         if (todo.isEmpty()) {
             err.println("doctor: --fix: nothing missing can be installed automatically");
             err.flush();
-            if (json) CheckReport.print(out, true, mode, rows);
-            return CheckReport.exitCode(rows);
+            if (json) DoctorReport.print(out, true, mode, rows);
+            return DoctorReport.exitCode(rows);
         }
         Map<String, String> fixEnv = new HashMap<>(env);
         fixEnv.put("DEBIAN_FRONTEND", "noninteractive");
@@ -109,7 +100,7 @@ class Doctor implements Callable<Integer> {
             err.flush();
             // Installs take as long as they take: no timeout, output streamed to stderr (stdout stays the report).
             try {
-                Exec.Result r = Exec.stream(Path.of("").toAbsolutePath(), c.fixCommand, fixEnv, System.err, System.err);
+                Exec.Streamed r = Exec.stream(Path.of("").toAbsolutePath(), c.fixCommand, fixEnv, System.err, System.err);
                 if (r.exit != 0) {
                     err.println("doctor: `" + c.fix + "` failed (exit " + r.exit + ")" + (c.name.equals("std")
                             ? "; without a download from rustup, build std from source (README: The target's standard library)" : ""));
@@ -122,7 +113,7 @@ class Doctor implements Callable<Integer> {
         err.println("doctor: checking again");
         err.flush();
         rows = checks.run();
-        CheckReport.print(out, json, mode, rows);
-        return CheckReport.exitCode(rows);
+        DoctorReport.print(out, json, mode, rows);
+        return DoctorReport.exitCode(rows);
     }
 }

@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * verify-elf: a standalone script (no //SOURCES) so it can be copied or run alone. The build
- * scripts include this file with //SOURCES to reuse ElfReader, ElfPolicy, Json and Sizes.
+ * verify-elf: a standalone script (no //SOURCES) so it can be copied or run alone. Every other script
+ * includes this file with //SOURCES: the ELF reading (ElfReader, ElfInfo, ElfPolicy), the picocli set-up
+ * and exit codes they all share (Cli, ExitCode, ProjectVersion), JsonWriter and Sizes.
  * Exit codes: 0 every file passes, 1 at least one fails, 2 usage error or unreadable path.
  */
 @Command(name = "verify-elf", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
@@ -87,10 +88,10 @@ class VerifyElf implements Callable<Integer> {
                 .withMaxGlibc(ElfPolicy.parseMaxGlibc(spec, maxGlibc, runtime));
         for (Path p : paths) {
             if (!Files.exists(p)) {
-                throw new Cli.UserError(2, "no such file or directory: " + p + " (give a bootstrap file, or a folder such as target/lambda)");
+                throw new Cli.UserError(ExitCode.USAGE, "no such file or directory: " + p + " (give a bootstrap file, or a folder such as target/lambda)");
             }
             if (!Files.isReadable(p)) {
-                throw new Cli.UserError(2, "cannot read " + p + " (check its permissions)");
+                throw new Cli.UserError(ExitCode.USAGE, "cannot read " + p + " (check its permissions)");
             }
         }
         List<ElfPolicy.Verdict> verdicts = new ArrayList<>();
@@ -108,7 +109,7 @@ class VerifyElf implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.array(verdicts.stream().map(ElfPolicy.Verdict::toJson).collect(Collectors.toList())));
+            out.println(JsonWriter.array(verdicts.stream().map(ElfPolicy.Verdict::toJson).collect(Collectors.toList())));
         } else {
             for (ElfPolicy.Verdict v : verdicts) out.println(v.line());
             if (verdicts.size() > 1) {
@@ -117,7 +118,7 @@ class VerifyElf implements Callable<Integer> {
             }
         }
         out.flush();
-        return verdicts.stream().allMatch(v -> v.ok) ? 0 : 1;
+        return (verdicts.stream().allMatch(v -> v.ok) ? ExitCode.OK : ExitCode.CHECK_FAILED).code;
     }
 
     static List<Path> findBootstraps(Path dir) throws IOException {
@@ -138,17 +139,70 @@ class ProjectVersion implements CommandLine.IVersionProvider {
     }
 }
 
+/**
+ * Every exit code the scripts document (the README's table is the same list). A failed build step exits
+ * with cargo's own code instead, which is why UserError carries an int.
+ */
+enum ExitCode {
+    OK(0),
+    /** A check failed: verification, a size or glibc guard, a smoke run; doctor: a required row is missing. */
+    CHECK_FAILED(1),
+    /** Bad arguments or input: an unknown option, function or path, no Cargo.toml. */
+    USAGE(2),
+    /** A tool the build needs is missing, or does not answer. */
+    MISSING_PREREQUISITE(3),
+    /** build-lambda-docker: the client is there, no engine answers. */
+    ENGINE_UNREACHABLE(4),
+    /** build-lambda-docker: the image is not present and cannot be pulled. */
+    IMAGE_UNAVAILABLE(5),
+    /** A bug: an unexpected exception (sysexits' EX_SOFTWARE). Never a reason to try another build. */
+    INTERNAL(70),
+    /** An output could not be written or read back (sysexits' EX_IOERR). */
+    IO_ERROR(74),
+    /** Interrupted (Ctrl-C): 128 + SIGINT, as a shell reports it. */
+    INTERRUPTED(130);
+
+    final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+}
+
 /** picocli set-up shared by every script: one-line errors, exit codes, --verbose traces. */
 final class Cli {
     private Cli() {}
 
     /** Thrown for a failure the user can fix; its message is the one line they see. */
-    static final class UserError extends RuntimeException {
+    static class UserError extends RuntimeException {
         final int exitCode;
+        /** Lines printed before the message, each behind the command's name (one per failed function, say). */
+        final List<String> details;
 
-        UserError(int exitCode, String message) {
+        UserError(ExitCode exit, String message) {
+            this(exit.code, message, List.of());
+        }
+
+        UserError(ExitCode exit, List<String> details, String message) {
+            this(exit.code, message, details);
+        }
+
+        private UserError(int exitCode, String message, List<String> details) {
             super(message);
             this.exitCode = exitCode;
+            this.details = List.copyOf(details);
+        }
+
+        /** The build step failed: exit with the build tool's own code (cargo's 101, a container's status). */
+        static UserError buildFailed(int toolExit, String message) {
+            return new UserError(toolExit, message, List.of());
+        }
+    }
+
+    /** A program that did not answer within its time limit. */
+    static final class Timeout extends UserError {
+        Timeout(String message) {
+            super(ExitCode.MISSING_PREREQUISITE, message);
         }
     }
 
@@ -159,10 +213,11 @@ final class Cli {
             c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandName() + " --help' for usage.");
             c.getErr().flush();
-            return 2;
+            return ExitCode.USAGE.code;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (ex instanceof UserError) {
+                ((UserError) ex).details.forEach(line -> c.getErr().println(c.getCommandName() + ": " + line));
                 c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
                 c.getErr().flush();
                 return ((UserError) ex).exitCode;
@@ -173,7 +228,7 @@ final class Cli {
                     + (verbose ? "" : " (run with --verbose for details)"));
             if (verbose) ex.printStackTrace(c.getErr());
             c.getErr().flush();
-            return ex instanceof IOException ? 2 : 1;
+            return (ex instanceof IOException ? ExitCode.USAGE : ExitCode.INTERNAL).code;
         });
         return cl;
     }
@@ -324,11 +379,38 @@ final class ElfReader {
         return is64 ? b.getLong(pos64) : Integer.toUnsignedLong(b.getInt(pos32));
     }
 
+    /** The ELF header's fields the rest of the reading needs, extended numbering resolved. */
+    private record Header(int etype, long phoff, int phentsize, long phnum, long shoff, int shentsize, long shnum, long shstrndx) {}
+
+    /** What the program headers say: PT_INTERP, PT_DYNAMIC's entries, and the loads that map addresses to offsets. */
+    private static final class Segments {
+        boolean dynamic, flags1, pieFlag;
+        int need;
+        final List<long[]> loads = new ArrayList<>();
+        final List<Long> neededOffsets = new ArrayList<>();
+        long strtab = -1;
+    }
+
+    /** Identification and header, then segments, then sections: each step reads only what `file` reads. */
     private void parse(Path path) throws IOException {
+        Header h = readHeader();
+        if (h == null) return;
+        boolean execOrDyn = h.etype() == 2 || h.etype() == 3;
+        Segments seg = execOrDyn && h.phnum() > 0 ? readSegments(h) : new Segments();
+        judgeLinkage(h, seg, path);
+        long strtabOff = vaddrToOffset(seg.loads, seg.strtab);
+        for (long nameOff : seg.neededOffsets) {
+            info.needed.add(strtabOff < 0 ? "?" : cString(readUpTo(strtabOff + nameOff, 256)));
+        }
+        readSections(h.shoff(), h.shnum(), h.shentsize(), is64 ? 64 : 40, h.shstrndx());
+    }
+
+    /** The identification bytes and the ELF header; null (and the verdict noted) when there is no ELF magic. */
+    private Header readHeader() throws IOException {
         ByteBuffer ident = readUpTo(0, 16);
         if (ident.remaining() < 4 || ident.get(0) != 0x7f || ident.get(1) != 'E' || ident.get(2) != 'L' || ident.get(3) != 'F') {
             info.malformed.add("not an ELF file (no ELF magic)");
-            return;
+            return null;
         }
         info.elf = true;
         if (ident.remaining() < 16) throw new Malformed("truncated: ELF identification ends past the end of the file");
@@ -350,7 +432,7 @@ final class ElfReader {
         long shnum = Short.toUnsignedInt(eh.getShort(is64 ? 60 : 48));
         long shstrndx = Short.toUnsignedInt(eh.getShort(is64 ? 62 : 50));
         info.type = etype == 1 ? "relocatable" : etype == 2 ? "exec" : etype == 3 ? "shared" : etype == 4 ? "core" : "other";
-        int wantPh = is64 ? 56 : 32, wantSh = is64 ? 64 : 40;
+        int wantSh = is64 ? 64 : 40;
 
         // Extended numbering: the real counts live in section header 0.
         if (shoff != 0 && (shnum == 0 || shstrndx == 0xffff || phnum == 0xffff)) {
@@ -361,68 +443,68 @@ final class ElfReader {
             if (phnum == 0xffff) phnum = Integer.toUnsignedLong(s0.getInt(is64 ? 44 : 28));
         }
         if (shoff == 0) shnum = 0;
+        return new Header(etype, phoff, phentsize, phnum, shoff, shentsize, shnum, shstrndx);
+    }
 
-        boolean execOrDyn = etype == 2 || etype == 3;
-        boolean dynamic = false, flags1 = false, pieFlag = false;
-        int need = 0;
-        List<long[]> loads = new ArrayList<>();
-        List<Long> neededOffsets = new ArrayList<>();
-        long strtab = -1;
-        if (execOrDyn && phnum > 0) {
-            if (phentsize != wantPh) throw new Malformed("bad program header entry size " + phentsize + " (expected " + wantPh + ")");
-            if (phnum > MAX_SEGMENTS) throw new Malformed("too many program headers (" + Long.toUnsignedString(phnum) + ")");
-            ByteBuffer ph = readAt(phoff, (int) (phnum * phentsize), "program headers");
-            for (int i = 0; i < phnum; i++) {
-                int base = i * phentsize;
-                ByteBuffer e = ph.duplicate().order(order).position(base).limit(base + phentsize).slice().order(order);
-                int ptype = e.getInt(0);
-                long off = word(e, 8, 4), vaddr = word(e, 16, 8), filesz = word(e, 32, 16);
-                if (ptype == PT_LOAD) loads.add(new long[]{vaddr, off, filesz});
-                if (ptype == PT_INTERP) {
-                    need++;
-                    ByteBuffer s = readUpTo(off, Long.compareUnsigned(filesz, FILE_BUFSIZ) < 0 ? filesz : FILE_BUFSIZ);
-                    String interp = cString(s);
-                    info.interpreter = interp.isEmpty() ? "*empty*" : interp;
-                } else if (ptype == PT_DYNAMIC) {
-                    dynamic = true;
-                    pieFlag = false;
-                    long len = Long.compareUnsigned(filesz, FILE_BUFSIZ) < 0 ? filesz : FILE_BUFSIZ;
-                    ByteBuffer d = readUpTo(off, len);
-                    int entry = is64 ? 16 : 8;
-                    // Like file(1): walk every whole entry in the buffer, DT_NULL does not stop it.
-                    for (int p = 0; p + entry <= d.limit(); p += entry) {
-                        long tag = is64 ? d.getLong(p) : d.getInt(p);
-                        long val = is64 ? d.getLong(p + 8) : Integer.toUnsignedLong(d.getInt(p + 4));
-                        if (tag == DT_FLAGS_1) {
-                            flags1 = true;
-                            pieFlag = (val & DF_1_PIE) != 0;
-                        } else if (tag == DT_NEEDED) {
-                            need++;
-                            neededOffsets.add(val);
-                        } else if (tag == DT_STRTAB) {
-                            strtab = val;
-                        }
-                    }
-                }
+    private Segments readSegments(Header h) throws IOException {
+        int wantPh = is64 ? 56 : 32, phentsize = h.phentsize();
+        long phnum = h.phnum();
+        if (phentsize != wantPh) throw new Malformed("bad program header entry size " + phentsize + " (expected " + wantPh + ")");
+        if (phnum > MAX_SEGMENTS) throw new Malformed("too many program headers (" + Long.toUnsignedString(phnum) + ")");
+        Segments seg = new Segments();
+        ByteBuffer ph = readAt(h.phoff(), (int) (phnum * phentsize), "program headers");
+        for (int i = 0; i < phnum; i++) {
+            int base = i * phentsize;
+            ByteBuffer e = ph.duplicate().order(order).position(base).limit(base + phentsize).slice().order(order);
+            int ptype = e.getInt(0);
+            long off = word(e, 8, 4), vaddr = word(e, 16, 8), filesz = word(e, 32, 16);
+            if (ptype == PT_LOAD) seg.loads.add(new long[]{vaddr, off, filesz});
+            if (ptype == PT_INTERP) {
+                seg.need++;
+                ByteBuffer s = readUpTo(off, Long.compareUnsigned(filesz, FILE_BUFSIZ) < 0 ? filesz : FILE_BUFSIZ);
+                String interp = cString(s);
+                info.interpreter = interp.isEmpty() ? "*empty*" : interp;
+            } else if (ptype == PT_DYNAMIC) {
+                readDynamic(off, filesz, seg);
             }
         }
-        if (execOrDyn) {
-            if (phnum == 0) info.linkage = "none";
-            else info.linkage = !dynamic ? "static" : (flags1 && need == 0 ? "static-pie" : "dynamic");
-            if (etype == 3) {
-                // file(1) prints "pie executable" when DF_1_PIE is set; with no PT_DYNAMIC it falls back to the file's x bits.
-                boolean x = dynamic ? pieFlag : anyExecBit(path);
-                info.type = x ? "pie" : "shared";
+        return seg;
+    }
+
+    /** PT_DYNAMIC's entries, as file(1) reads them: the first 8 KiB, every whole entry, DT_NULL does not stop it. */
+    private void readDynamic(long off, long filesz, Segments seg) throws IOException {
+        seg.dynamic = true;
+        seg.pieFlag = false;
+        ByteBuffer d = readUpTo(off, Long.compareUnsigned(filesz, FILE_BUFSIZ) < 0 ? filesz : FILE_BUFSIZ);
+        int entry = is64 ? 16 : 8;
+        for (int p = 0; p + entry <= d.limit(); p += entry) {
+            long tag = is64 ? d.getLong(p) : d.getInt(p);
+            long val = is64 ? d.getLong(p + 8) : Integer.toUnsignedLong(d.getInt(p + 4));
+            if (tag == DT_FLAGS_1) {
+                seg.flags1 = true;
+                seg.pieFlag = (val & DF_1_PIE) != 0;
+            } else if (tag == DT_NEEDED) {
+                seg.need++;
+                seg.neededOffsets.add(val);
+            } else if (tag == DT_STRTAB) {
+                seg.strtab = val;
             }
-        } else {
+        }
+    }
+
+    /** static, static-pie, dynamic or none; and whether a shared object is a pie executable. */
+    private void judgeLinkage(Header h, Segments seg, Path path) {
+        if (h.etype() != 2 && h.etype() != 3) {
             info.linkage = "none";
+            return;
         }
-        long strtabOff = vaddrToOffset(loads, strtab);
-        for (long nameOff : neededOffsets) {
-            info.needed.add(strtabOff < 0 ? "?" : cString(readUpTo(strtabOff + nameOff, 256)));
+        if (h.phnum() == 0) info.linkage = "none";
+        else info.linkage = !seg.dynamic ? "static" : (seg.flags1 && seg.need == 0 ? "static-pie" : "dynamic");
+        if (h.etype() == 3) {
+            // file(1) prints "pie executable" when DF_1_PIE is set; with no PT_DYNAMIC it falls back to the file's x bits.
+            boolean x = seg.dynamic ? seg.pieFlag : anyExecBit(path);
+            info.type = x ? "pie" : "shared";
         }
-
-        readSections(shoff, shnum, shentsize, wantSh, shstrndx);
     }
 
     private void readSections(long shoff, long shnum, int shentsize, int wantSh, long shstrndx) throws IOException {
@@ -541,18 +623,23 @@ final class ElfPolicy {
     final boolean allowDynamic, allowUnstripped;
     final long maxSize;
     /** The newest GLIBC_x.y a binary may need (the Lambda runtime's glibc), or null for no limit. */
-    String maxGlibc;
+    final String maxGlibc;
 
     ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize) {
+        this(machine, allowDynamic, allowUnstripped, maxSize, null);
+    }
+
+    private ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize, String maxGlibc) {
         this.machine = machine;
         this.allowDynamic = allowDynamic;
         this.allowUnstripped = allowUnstripped;
         this.maxSize = maxSize;
+        this.maxGlibc = maxGlibc;
     }
 
+    /** This policy with a glibc limit (null: none). */
     ElfPolicy withMaxGlibc(String version) {
-        this.maxGlibc = version;
-        return this;
+        return new ElfPolicy(machine, allowDynamic, allowUnstripped, maxSize, version);
     }
 
     /** The glibc of Lambda's OS-only runtimes: provided.al2023 (Amazon Linux 2023) and provided.al2. */
@@ -667,7 +754,7 @@ final class ElfPolicy {
         }
 
         String toJson() {
-            Json.Obj o = new Json.Obj().put("path", path).put("ok", ok);
+            JsonWriter.Obj o = new JsonWriter.Obj().put("path", path).put("ok", ok);
             ElfInfo i = info;
             o.put("elf", i != null && i.elf)
                     .put("class", i == null ? null : i.elfClass)
@@ -724,8 +811,8 @@ final class Sizes {
 }
 
 /** Just enough JSON writing for reports; values are String, Number, Boolean, null, List or raw Json. */
-final class Json {
-    private Json() {}
+final class JsonWriter {
+    private JsonWriter() {}
 
     static final class Raw {
         final String text;
@@ -759,7 +846,7 @@ final class Json {
         if (v instanceof Obj) return v.toString();
         if (v instanceof Boolean || v instanceof Integer || v instanceof Long) return v.toString();
         if (v instanceof List) {
-            return "[" + ((List<?>) v).stream().map(Json::value).collect(Collectors.joining(",")) + "]";
+            return "[" + ((List<?>) v).stream().map(JsonWriter::value).collect(Collectors.joining(",")) + "]";
         }
         return quote(v.toString());
     }

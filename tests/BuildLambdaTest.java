@@ -109,14 +109,14 @@ class BuildLambdaTest {
         Proc b = Proc.jbang(ExampleBuild.env(), "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--bin", "nope");
         assertEquals(2, b.exit, b.toString());
         assertTrue(b.err.contains("unknown --bin 'nope' (functions: backend"), b.err);
-        assertNoTrace(b);
+        Asserts.assertNoTrace(b);
         Proc p = Proc.jbang(ExampleBuild.env(), "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "-p", "nope");
         assertEquals(2, p.exit, p.toString());
         assertTrue(p.err.contains("unknown --package 'nope' (workspace packages:"), p.err);
         Proc a = Proc.jbang(ExampleBuild.env(), "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--arch", "sparc");
         assertEquals(2, a.exit, a.toString());
         assertTrue(a.err.contains("unknown --arch 'sparc' (use arm64 or x86_64)"), a.err);
-        assertNoTrace(a);
+        Asserts.assertNoTrace(a);
     }
 
     @Test
@@ -128,7 +128,7 @@ class BuildLambdaTest {
         Proc p = Proc.run(ws, ExampleBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString()));
         assertEquals(2, p.exit, p.toString());
         assertTrue(p.err.contains("no functions in " + ws.toRealPath()) || p.err.contains("no functions in " + ws), p.err);
-        assertNoTrace(p);
+        Asserts.assertNoTrace(p);
     }
 
     @Test
@@ -137,7 +137,7 @@ class BuildLambdaTest {
         Proc p = Proc.run(empty, ExampleBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString()));
         assertEquals(2, p.exit, p.toString());
         assertTrue(p.err.contains("no Cargo.toml in " + empty) && p.err.contains("--manifest-path"), p.err);
-        assertNoTrace(p);
+        Asserts.assertNoTrace(p);
     }
 
     @Test
@@ -147,7 +147,7 @@ class BuildLambdaTest {
             Path real = Path.of(System.getProperty("user.home"), ".cargo/bin", tool);
             if (Files.exists(real)) Files.createSymbolicLink(bin.resolve(tool), real);
         }
-        Files.createSymbolicLink(bin.resolve("cargo-zigbuild"), realCargoZigbuild());
+        Files.createSymbolicLink(bin.resolve("cargo-zigbuild"), Fixtures.realCargoZigbuild());
         Map<String, String> env = new HashMap<>(ExampleBuild.env());
         env.put("PATH", bin + ":/usr/bin:/bin");
         env.put("CARGO_ZIGBUILD_ZIG_PATH", null);
@@ -156,22 +156,27 @@ class BuildLambdaTest {
         Proc p = Proc.run(Repo.ROOT, env, List.of(Repo.ROOT.resolve("jbang").toString(), "build-lambda@.", "--manifest-path", "examples/Cargo.toml"));
         assertEquals(3, p.exit, p.toString());
         assertTrue(p.err.contains("zig not found") && p.err.contains("pip install ziglang") && p.err.contains("doctor"), p.err);
-        assertNoTrace(p);
+        Asserts.assertNoTrace(p);
     }
 
     @Test
     void zigIsFoundWhereCargoZigbuildLooksForIt() {
         Map<String, String> env = new HashMap<>(System.getenv());
-        // python's ziglang comes first, so a wrong CARGO_ZIGBUILD_ZIG_PATH does not matter (setup.sh pins 0.15.2).
+        // python's ziglang comes first, so a wrong CARGO_ZIGBUILD_ZIG_PATH does not matter (setup.sh pins the version).
         env.put("CARGO_ZIGBUILD_ZIG_PATH", "/nonexistent/zig");
-        assertEquals("0.15.2", ZigBuilder.findZig(env));
+        assertEquals(Repo.pinnedZig(), zigFound(env));
         // No python with ziglang and no zig: nothing.
         env.put("CARGO_ZIGBUILD_PYTHON_PATH", "/nonexistent/python3");
-        assertNull(ZigBuilder.findZig(env));
+        assertNull(zigFound(env));
         // Then CARGO_ZIGBUILD_ZIG_PATH is the zig, when it runs.
         env.put("CARGO_ZIGBUILD_ZIG_PATH", Proc.run(Repo.ROOT, "python3", "-c",
                 "import ziglang, os; print(os.path.join(os.path.dirname(ziglang.__file__), 'zig'))").out.trim());
-        assertEquals("0.15.2", ZigBuilder.findZig(env));
+        assertEquals(Repo.pinnedZig(), zigFound(env));
+    }
+
+    private static String zigFound(Map<String, String> env) {
+        ZigLookup.Candidate c = ZigLookup.find(Repo.ROOT, env, 30).chosen();
+        return c == null ? null : c.version();
     }
 
     @Test
@@ -180,7 +185,7 @@ class BuildLambdaTest {
         // std setup.sh never installs there: x86_64 x32.
         String triple = "x86_64-unknown-linux-gnux32";
         Path ws = Files.createTempDirectory("bl-no-std-");
-        writeCrate(ws, "nostd-fn", "fn main() { println!(\"hi\"); }\n");
+        Fixtures.writeCrate(ws, "nostd-fn", "fn main() { println!(\"hi\"); }\n");
         Map<String, String> env = new HashMap<>();
         env.put("RUSTUP_TOOLCHAIN", "stable");
         env.put("CARGO_TARGET_DIR", ws.resolve("target").toString());
@@ -200,7 +205,7 @@ class BuildLambdaTest {
     void aFailedBuildLeavesThePreviousBootstrapAsItWas() throws IOException {
         assertEquals(0, ExampleBuild.get().exit);
         Path ws = Repo.scratch("survivor");
-        writeCrate(ws, "survivor", "fn main() { println!(\"good\"); }\n");
+        Fixtures.writeCrate(ws, "survivor", "fn main() { println!(\"good\"); }\n");
         Path lambda = ws.resolve("out");
         List<String> cmd = List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString(),
                 "--lambda-dir", lambda.toString());
@@ -232,23 +237,18 @@ class BuildLambdaTest {
         Path ws = Repo.scratch("profiles");
         Path m = ws.resolve("Cargo.toml");
         Files.writeString(m, "[workspace]\nmembers = []\n\n[profile.release]\nopt-level = \"z\"\n");
-        assertEquals(Map.entry("CARGO_PROFILE_RELEASE_STRIP", "symbols"), Profiles.defaultSetting(m, "release", Map.of(), "strip", "symbols"));
-        assertNull(Profiles.defaultSetting(m, "release", Map.of("CARGO_PROFILE_RELEASE_STRIP", "none"), "strip", "symbols"));
+        assertEquals(Map.entry("CARGO_PROFILE_RELEASE_STRIP", "symbols"), Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "strip", "symbols"));
+        assertNull(Profiles.defaultSetting(Profiles.read(m), "release", Map.of("CARGO_PROFILE_RELEASE_STRIP", "none"), "strip", "symbols"));
         Files.writeString(m, "[profile.release]\nstrip = false # keep symbols\n");
-        assertNull(Profiles.defaultSetting(m, "release", Map.of(), "strip", "symbols"));
+        assertNull(Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "strip", "symbols"));
         Files.writeString(m, "[profile.release]\nstrip = true\n[profile.lambda]\ninherits = \"release\"\n");
-        assertNull(Profiles.defaultSetting(m, "lambda", Map.of(), "strip", "symbols"), "inherited from release");
+        assertNull(Profiles.defaultSetting(Profiles.read(m), "lambda", Map.of(), "strip", "symbols"), "inherited from release");
         Files.writeString(m, "profile.release.strip = \"debuginfo\"\n");
-        assertNull(Profiles.defaultSetting(m, "release", Map.of(), "strip", "symbols"));
+        assertNull(Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "strip", "symbols"));
         Files.writeString(m, "[profile.dev]\nstrip = true\n[profile.my-prof]\ninherits = \"release\"\n");
-        assertEquals(Map.entry("CARGO_PROFILE_MY_PROF_STRIP", "symbols"), Profiles.defaultSetting(m, "my-prof", Map.of(), "strip", "symbols"));
+        assertEquals(Map.entry("CARGO_PROFILE_MY_PROF_STRIP", "symbols"), Profiles.defaultSetting(Profiles.read(m), "my-prof", Map.of(), "strip", "symbols"));
     }
 
-    static void writeCrate(Path ws, String name, String main) throws IOException {
-        Files.writeString(ws.resolve("Cargo.toml"), "[package]\nname = \"" + name + "\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n");
-        Files.createDirectories(ws.resolve("src"));
-        Files.writeString(ws.resolve("src/main.rs"), main);
-    }
 
     static List<String> listNames(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
@@ -256,19 +256,5 @@ class BuildLambdaTest {
         }
     }
 
-    static Path realCargoZigbuild() {
-        // pyenv puts a shim on PATH; the real program sits beside the python that installed it.
-        Proc w = Proc.run(Repo.ROOT, "python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))");
-        Path p = Path.of(w.out.trim(), "cargo-zigbuild");
-        if (Files.isExecutable(p)) return p;
-        Proc c = Proc.run(Repo.ROOT, "/bin/sh", "-c", "command -v cargo-zigbuild");
-        return Path.of(c.out.trim());
-    }
 
-    static void assertNoTrace(Proc p) {
-        assertFalse(p.err.contains("Exception") || p.err.matches("(?s).*\\n\\s+at [a-z].*"), "stack trace shown:\n" + p.err);
-        List<String> lines = new ArrayList<>();
-        p.err.lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).forEach(lines::add);
-        assertTrue(lines.size() <= 2, "expected one clear line (plus a usage hint), got:\n" + p.err);
-    }
 }

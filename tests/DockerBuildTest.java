@@ -90,13 +90,13 @@ class DockerBuildTest {
         ContainerBuild.writeWorkspace(ws);
         // The shared target, std already built in it, becomes this workspace's own target/: no second std build.
         assertEquals(0, Proc.run(Repo.ROOT, "cp", "-a", ContainerBuild.TARGET.toString(), ws.resolve("target").toString()).exit);
-        Layout.deleteTree(ws.resolve("target/lambda"));
+        Install.deleteTree(ws.resolve("target/lambda"));
         // And the caches and lock file the shared build left: this build needs no network.
         Files.createDirectories(home.resolve(".cargo"));
         assertEquals(0, Proc.run(Repo.ROOT, "cp", "-a", ContainerBuild.cargoHome().resolve("registry").toString(),
                 home.resolve(".cargo/registry").toString()).exit);
         Files.copy(ContainerBuild.workspace().resolve("Cargo.lock"), ws.resolve("Cargo.lock"));
-        Files.createSymbolicLink(bin.resolve("docker"), Exec.onPath("docker", System.getenv()).orElseThrow());
+        Files.createSymbolicLink(bin.resolve("docker"), Exec.which("docker", System.getenv()).orElseThrow());
         Files.createSymbolicLink(bin.resolve("java"), Path.of(ProcessHandle.current().info().command().orElseThrow()));
         // The script's own compiled classes and dependencies, readable by that user (JBang's caches are root's).
         Proc classpath = Proc.jbang(null, "info", "classpath", "build-lambda-docker@.");
@@ -117,7 +117,7 @@ class DockerBuildTest {
                 + "\\): docker run --rm --name build-lambda-\\d+-[0-9a-f]+ --user " + user + ":" + user + " .*"), p.err);
         assertTrue(p.out.lines().anyMatch(l -> l.matches("greet-fn\\s+.*aarch64\\s+static\\s+yes\\s+.*")), p.out);
         // No cargo on that PATH: the functions were found by cargo metadata in the container.
-        assertTrue(Exec.onPath("cargo", Map.of("PATH", bin.toString())).isEmpty());
+        assertTrue(Exec.which("cargo", Map.of("PATH", bin.toString())).isEmpty());
         Map<Path, String> owners = owners(ws.resolve("target"));
         assertTrue(owners.containsKey(ws.resolve("target/lambda/greet-fn/bootstrap")), owners.keySet().toString());
         List<Path> notTheirs = owners.entrySet().stream().filter(e -> !e.getValue().equals(user)).map(Map.Entry::getKey).limit(5)
@@ -216,7 +216,7 @@ class DockerBuildTest {
         assertTrue(p.err.startsWith("build-lambda-docker: docker engine not reachable: Cannot connect to the Docker daemon"), p.err);
         assertTrue(p.err.contains("the docker client is installed but no engine answers: start Docker (`systemctl start docker`, or Docker Desktop), check DOCKER_HOST"), p.err);
         assertTrue(p.err.strip().endsWith("`jbang doctor@. --for docker` checks it all"), p.err);
-        BuildLambdaTest.assertNoTrace(p);
+        Asserts.assertNoTrace(p);
     }
 
     @Test
@@ -226,7 +226,7 @@ class DockerBuildTest {
         Proc p = Proc.jbang(env, "build-lambda-docker@.", "--manifest-path", ContainerBuild.workspace().resolve("Cargo.toml").toString(),
                 "--image", "localhost/build-lambda-missing:none");
         assertEquals(5, p.exit, p.toString());
-        String last = lastLine(p.err);
+        String last = Asserts.lastLine(p.err);
         assertTrue(last.startsWith("build-lambda-docker: image localhost/build-lambda-missing:none is not available: "), last);
         assertTrue(last.contains("no registry reachable? load or build it locally, e.g. `podman load -i image.tar`, or pass --image"), last);
     }
@@ -234,13 +234,13 @@ class DockerBuildTest {
     @Test
     void noClientOnPathIsAMissingPrerequisite() throws IOException {
         Map<String, String> env = new HashMap<>(ContainerBuild.env());
-        env.put("PATH", NativeBuildTest.pathWithout("docker").toString());
-        assertTrue(Exec.onPath("docker", env).isEmpty());
+        env.put("PATH", Fixtures.pathWithout("docker").toString());
+        assertTrue(Exec.which("docker", env).isEmpty());
         env.put("CONTAINER_ENGINE", null);
         Proc p = Proc.jbang(env, "build-lambda-docker@.", "--manifest-path", ContainerBuild.workspace().resolve("Cargo.toml").toString());
         assertEquals(3, p.exit, p.toString());
         assertTrue(p.err.startsWith("build-lambda-docker: docker not found on PATH: install Docker"), p.err);
-        BuildLambdaTest.assertNoTrace(p);
+        Asserts.assertNoTrace(p);
     }
 
     @Test
@@ -259,22 +259,20 @@ class DockerBuildTest {
         o.image = ContainerImage.tag();
         o.env = List.of("DATABASE_URL=sqlite::memory:");
         DockerBuilder b = new DockerBuilder(o);
-        b.checkPrerequisites(env);
+        DockerBuilder.Engine engine = b.prepare(env);
         Path ws = ContainerBuild.workspace();
-        Workspace w = Workspace.load(ws.resolve("Cargo.toml"), env);
-        BuildOptions bo = new BuildOptions();
-        bo.arch = "arm64";
-        Builder.Plan plan = new Builder.Plan(w, w.functions, Target.of(picocli.CommandLine.Model.CommandSpec.create(), bo), "release",
+        Workspace w = Workspace.load(ws.resolve("Cargo.toml"), env, c -> c);
+        Builder.Plan plan = new Builder.Plan(w, w.functions, Target.of(picocli.CommandLine.Model.CommandSpec.create(), "arm64", null), "release",
                 List.of("--locked"), env, ContainerBuild.TARGET.resolve("lambda"));
         Path ch = ContainerBuild.cargoHome();
-        List<String> expected = new ArrayList<>(List.of("podman", "run", "--rm", "--name", plan.id, "--user", DockerBuilder.callingUser(),
+        List<String> expected = new ArrayList<>(List.of("podman", "run", "--rm", "--name", plan.id(), "--user", DockerBuilder.callingUser(),
                 "-e", "HOME=/tmp", "-e", "CARGO_TARGET_DIR=" + ContainerBuild.TARGET,
                 "-e", "CARGO_PROFILE_RELEASE_STRIP", "-e", "RUSTFLAGS", "-e", "DATABASE_URL=sqlite::memory:",
                 "-v", ws + ":" + ws, "-v", ContainerBuild.TARGET + ":" + ContainerBuild.TARGET,
                 "-v", ch.resolve("registry") + ":/usr/local/cargo/registry", "-v", ch.resolve("git") + ":/usr/local/cargo/git",
                 "-w", ws.toString(), ContainerImage.tag(), "cargo", "zigbuild"));
         expected.addAll(plan.cargoSelection());
-        assertEquals(expected, b.command(plan));
+        assertEquals(expected, b.command(plan, engine));
         assertTrue(plan.cargoSelection().containsAll(List.of("--release", "--target", "aarch64-unknown-linux-musl", "--locked")));
     }
 
@@ -285,19 +283,19 @@ class DockerBuildTest {
         env.put("PATH", "/usr/local/sbin:/usr/sbin:/sbin");
         env.put("HOME", System.getenv("HOME"));
         env.put("CARGO_HOME", ContainerBuild.cargoHome().toString());
-        assertTrue(Exec.onPath("cargo", env).isEmpty() && Exec.onPath("podman", Map.of("PATH", "/usr/bin")).isPresent());
+        assertTrue(Exec.which("cargo", env).isEmpty() && Exec.which("podman", Map.of("PATH", "/usr/bin")).isPresent());
         ContainerOptions o = new ContainerOptions();
-        o.engine = Exec.onPath("podman", Map.of("PATH", "/usr/bin")).orElseThrow().toString();
+        o.engine = Exec.which("podman", Map.of("PATH", "/usr/bin")).orElseThrow().toString();
         o.image = ContainerImage.tag();
         DockerBuilder b = new DockerBuilder(o);
         Path member = ws.resolve("hello/Cargo.toml");
-        List<String> cmd = b.metadataCommand(member, List.of("cargo", "metadata", "--no-deps"), env);
+        List<String> cmd = b.metadataCommand(member, List.of("cargo", "metadata", "--no-deps"), env, () -> b.prepare(env));
         assertTrue(String.join(" ", cmd).contains(" -v " + ws + ":" + ws + " "), "the whole workspace, found from a member: " + cmd);
-        Workspace w = Workspace.load(member, env, c -> b.metadataCommand(member, c, env));
+        Workspace w = Workspace.load(member, env, c -> b.metadataCommand(member, c, env, () -> b.prepare(env)));
         assertEquals(ws, w.root);
         assertEquals(ws.resolve("target"), w.targetDir);
         assertEquals("hello-fn", w.manifestPackage);
-        assertEquals(ContainerBuild.FUNCTIONS, w.functions.stream().map(f -> f.name).sorted().collect(Collectors.toList()));
+        assertEquals(ContainerBuild.FUNCTIONS, w.functions.stream().map(Workspace.Function::name).sorted().collect(Collectors.toList()));
     }
 
     static Map<Path, String> owners(Path dir) throws IOException {
@@ -315,8 +313,4 @@ class DockerBuildTest {
         }
     }
 
-    static String lastLine(String s) {
-        List<String> lines = s.strip().lines().collect(Collectors.toList());
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-    }
 }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * verify-elf must describe every real ELF file the way `file` (5.44) does: class, byte order, type,
  * machine, linkage, interpreter, debug info and strippedness. `file` runs once over all samples.
  */
+@org.junit.jupiter.api.Tag("fast")
 class ElfAgreementTest {
     private static ElfSamples samples;
     /** path -> what `file` prints for it (a setuid/setgid/sticky word may come first). */

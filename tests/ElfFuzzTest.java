@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * numbering, class and byte-order flips, random bytes in the header tables, out-of-range offsets):
  * verify-elf must give every one a verdict, never an exception or an "internal error".
  */
+@org.junit.jupiter.api.Tag("fast")
 class ElfFuzzTest {
     static final long SEED = 20240611L;
     static final int BATCH = 200;

@@ -12,6 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** ElfReader and ElfPolicy on small hand-built ELF images, one header field at a time. */
+@org.junit.jupiter.api.Tag("fast")
 class ElfHeaderTest {
     private static Path dir;
     private static int counter;

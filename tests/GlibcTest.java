@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** GLIBC_x.y needs read from .gnu.version_r, against readelf's, and the --max-glibc/--runtime guard. */
+@org.junit.jupiter.api.Tag("fast")
 class GlibcTest {
     static final ElfSamples samples = ElfSamples.get();
 

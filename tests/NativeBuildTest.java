@@ -15,57 +15,18 @@ import static org.junit.jupiter.api.Assertions.*;
  * crt-static, and Debian's prebuilt std for that target (Debian's cargo and rustc first on PATH).
  */
 class NativeBuildTest {
-    static final String TARGET = "aarch64-unknown-linux-gnu";
-    static final String LINKER_CONFIG = "[target.aarch64-unknown-linux-gnu]\nlinker = \"aarch64-linux-gnu-gcc\"\n"
-            + "rustflags = [\"-C\", \"target-feature=+crt-static\"]\n";
-
-    /** Outside the repository, so that only the workspace's own cargo config applies. */
-    static Path workspace(String name, String main, boolean linkerConfig) throws IOException {
-        Path ws = Files.createTempDirectory("bl-native-");
-        BuildLambdaTest.writeCrate(ws, name, main);
-        if (linkerConfig) {
-            Files.createDirectories(ws.resolve(".cargo"));
-            Files.writeString(ws.resolve(".cargo/config.toml"), LINKER_CONFIG);
-        }
-        return ws;
-    }
-
-    /** Debian's Rust (it has the aarch64-unknown-linux-gnu std) ahead of rustup's. */
-    static Map<String, String> env() {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", "/usr/bin:" + System.getenv("PATH"));
-        env.put("NO_COLOR", "1");
-        env.put("CARGO_TARGET_DIR", null);
-        return env;
-    }
-
     static Proc run(Map<String, String> env, Path ws, String... args) {
         List<String> a = new java.util.ArrayList<>(List.of("build-lambda-native@.", "--manifest-path", ws.resolve("Cargo.toml").toString(),
-                "--target", TARGET));
+                "--target", Fixtures.Native.TARGET));
         a.addAll(List.of(args));
         return Proc.jbang(env, a.toArray(new String[0]));
     }
 
-    /** One folder of links to every program on PATH except those named: PATH as usual, minus them. */
-    static Path pathWithout(String... names) throws IOException {
-        Path bin = Repo.scratch("path-without-" + String.join("-", names));
-        for (String dir : System.getenv("PATH").split(":")) {
-            if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) continue;
-            try (java.util.stream.Stream<Path> s = Files.list(Path.of(dir))) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    String n = p.getFileName().toString();
-                    if (List.of(names).contains(n) || Files.exists(bin.resolve(n), java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
-                    if (Files.isRegularFile(p) && Files.isExecutable(p)) Files.createSymbolicLink(bin.resolve(n), p);
-                }
-            }
-        }
-        return bin;
-    }
 
     @Test
     void buildsWithTheLinkerTheWorkspacesCargoConfigNames() throws IOException {
-        Path ws = workspace("native-fn", "fn main() { println!(\"hi from native\"); }\n", true);
-        Proc p = run(env(), ws);
+        Path ws = Fixtures.Native.workspace("native-fn", "fn main() { println!(\"hi from native\"); }\n", true);
+        Proc p = run(Fixtures.Native.env(), ws);
         assertEquals(0, p.exit, p.toString());
         assertTrue(p.err.contains("build-lambda-native: building 1 function for aarch64-unknown-linux-gnu (release) with cargo build"), p.err);
         assertTrue(p.out.lines().anyMatch(l -> l.matches("native-fn\\s+.*aarch64\\s+static\\s+yes\\s+.*lambda/native-fn/bootstrap")), p.out);
@@ -78,33 +39,33 @@ class NativeBuildTest {
 
     @Test
     void withoutALinkerForTheTargetItSaysHowToSetOneUp() throws IOException {
-        Path ws = workspace("unlinked-fn", "fn main() { println!(\"hi\"); }\n", false);
-        Proc p = run(env(), ws);
+        Path ws = Fixtures.Native.workspace("unlinked-fn", "fn main() { println!(\"hi\"); }\n", false);
+        Proc p = run(Fixtures.Native.env(), ws);
         assertEquals(3, p.exit, p.toString());
-        String last = DockerBuildTest.lastLine(p.err);
+        String last = Asserts.lastLine(p.err);
         assertTrue(last.startsWith("build-lambda-native: cargo build could not link for aarch64-unknown-linux-gnu with this host's linker setup"), last);
         assertTrue(last.contains("[target.aarch64-unknown-linux-gnu] linker = \"...\"") && last.contains("jbang build-lambda@."), last);
     }
 
     @Test
     void aCompileErrorKeepsCargosExitCode() throws IOException {
-        Path ws = workspace("broken-native", "fn main() { let x: u32 = \"no\"; println!(\"{x}\"); }\n", true);
-        Proc p = run(env(), ws);
+        Path ws = Fixtures.Native.workspace("broken-native", "fn main() { let x: u32 = \"no\"; println!(\"{x}\"); }\n", true);
+        Proc p = run(Fixtures.Native.env(), ws);
         assertEquals(101, p.exit, p.toString());
         assertTrue(p.err.contains("mismatched types"), p.err);
-        assertTrue(DockerBuildTest.lastLine(p.err).startsWith("build-lambda-native: the build step failed (cargo build exited with 101)"), p.err);
+        assertTrue(Asserts.lastLine(p.err).startsWith("build-lambda-native: the build step failed (cargo build exited with 101)"), p.err);
     }
 
     @Test
     void noCargoOnPathIsAMissingPrerequisite() throws IOException {
-        Path ws = workspace("no-cargo", "fn main() {}\n", true);
-        Map<String, String> env = env();
-        env.put("PATH", pathWithout("cargo", "rustc", "rustup").toString());
-        assertTrue(Exec.onPath("cargo", env).isEmpty());
+        Path ws = Fixtures.Native.workspace("no-cargo", "fn main() {}\n", true);
+        Map<String, String> env = Fixtures.Native.env();
+        env.put("PATH", Fixtures.pathWithout("cargo", "rustc", "rustup").toString());
+        assertTrue(Exec.which("cargo", env).isEmpty());
         Proc p = run(env, ws);
         // cargo metadata runs first and cannot start either: the missing prerequisite is what the user sees.
         assertEquals(3, p.exit, p.toString());
         assertTrue(p.err.contains("cargo not found on PATH: install Rust with rustup"), p.err);
-        BuildLambdaTest.assertNoTrace(p);
+        Asserts.assertNoTrace(p);
     }
 }

@@ -136,7 +136,7 @@ class PackagingTest {
     void aGnuBinaryNeedingANewerGlibcFailsMaxGlibc() throws IOException {
         assertEquals(0, ExampleBuild.get().exit);
         Path ws = Repo.scratch("glibc");
-        BuildLambdaTest.writeCrate(ws, "glibc-fn", "fn main() { println!(\"{:?}\", std::env::args().count()); }\n");
+        Fixtures.writeCrate(ws, "glibc-fn", "fn main() { println!(\"{:?}\", std::env::args().count()); }\n");
         List<String> cmd = new ArrayList<>(List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString(),
                 "--target", "aarch64-unknown-linux-gnu.2.34", "--lambda-dir", ws.resolve("out").toString()));
         List<String> strict = new ArrayList<>(cmd);
@@ -158,13 +158,13 @@ class PackagingTest {
     void tuneOnlyFillsWhatTheWorkspaceLeftOpen() throws IOException {
         Path m = Repo.scratch("tune").resolve("Cargo.toml");
         Files.writeString(m, "[profile.release]\nlto = \"fat\"\n");
-        assertNull(Profiles.defaultSetting(m, "release", Map.of(), "lto", "thin"));
-        assertEquals(Map.entry("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"), Profiles.defaultSetting(m, "release", Map.of(), "codegen-units", "1"));
-        Target arm = Target.of(null, options("arm64")), x86 = Target.of(null, options("x86_64"));
+        assertNull(Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "lto", "thin"));
+        assertEquals(Map.entry("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"), Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "codegen-units", "1"));
+        Target arm = Target.of(null, "arm64", null), x86 = Target.of(null, "x86_64", null);
         assertEquals(List.of("--config", "target.'aarch64-unknown-linux-musl'.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
-                Tuning.targetCpu(arm, Map.of()));
-        assertEquals(List.of(), Tuning.targetCpu(x86, Map.of()), "no CPU choice for x86_64");
-        assertEquals(List.of(), Tuning.targetCpu(arm, Map.of("RUSTFLAGS", "-C target-cpu=native")), "RUSTFLAGS wins");
+                TargetCpu.flags(arm, Map.of()));
+        assertEquals(List.of(), TargetCpu.flags(x86, Map.of()), "no CPU choice for x86_64");
+        assertEquals(List.of(), TargetCpu.flags(arm, Map.of("RUSTFLAGS", "-C target-cpu=native")), "RUSTFLAGS wins");
     }
 
     @Test
@@ -176,12 +176,6 @@ class PackagingTest {
         assertEquals(0, p.exit, p.toString());
         assertTrue(p.err.contains("target-cpu=neoverse-n1"), p.err);
         assertTrue(Files.isExecutable(lambda.resolve("ws-connect/bootstrap")));
-    }
-
-    static BuildOptions options(String arch) {
-        BuildOptions o = new BuildOptions();
-        o.arch = arch;
-        return o;
     }
 
     static String sha256sum(Path p) {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class SmartBuildTest {
     /** No engine for the docker client: DOCKER_HOST and CONTAINER_ENGINE unset. */
     static Map<String, String> env() {
-        Map<String, String> env = NativeBuildTest.env();
+        Map<String, String> env = Fixtures.Native.env();
         env.put("DOCKER_HOST", null);
         env.put("DOCKER_CONTEXT", null);
         env.put("CONTAINER_ENGINE", null);
@@ -35,15 +35,15 @@ class SmartBuildTest {
     }
 
     static Path nativeWorkspace(String name) throws IOException {
-        return NativeBuildTest.workspace(name, "fn main() { println!(\"" + name + "\"); }\n", true);
+        return Fixtures.Native.workspace(name, "fn main() { println!(\"" + name + "\"); }\n", true);
     }
 
     @Test
     void withNoDockerEngineItFallsBackToNativeAndSaysWhyInOneLine() throws IOException {
         Path ws = nativeWorkspace("smart-fn");
-        Proc p = smart(env(), "--manifest-path", ws.resolve("Cargo.toml").toString(), "--target", NativeBuildTest.TARGET);
+        Proc p = smart(env(), "--manifest-path", ws.resolve("Cargo.toml").toString(), "--target", Fixtures.Native.TARGET);
         assertEquals(0, p.exit, p.toString());
-        String last = DockerBuildTest.lastLine(p.err);
+        String last = Asserts.lastLine(p.err);
         assertTrue(last.startsWith("build-lambda-smart: built with native, after docker failed: docker engine not reachable: "
                 + "Cannot connect to the Docker daemon"), last);
         assertTrue(last.endsWith("(exit 4)"), last);
@@ -56,9 +56,9 @@ class SmartBuildTest {
     void orderPutsNativeFirstAndStopsAtTheFirstSuccess() throws IOException {
         Path ws = nativeWorkspace("ordered-fn");
         Proc p = smart(env(), "--order", "native,docker", "--manifest-path", ws.resolve("Cargo.toml").toString(), "--target",
-                NativeBuildTest.TARGET, "--json");
+                Fixtures.Native.TARGET, "--json");
         assertEquals(0, p.exit, p.toString());
-        assertEquals("build-lambda-smart: built with native", DockerBuildTest.lastLine(p.err));
+        assertEquals("build-lambda-smart: built with native", Asserts.lastLine(p.err));
         assertFalse(p.err.contains("trying docker"), p.err);
         assertTrue(p.out.trim().startsWith("{\"builder\":\"cargo build\""), "stdout is the native build's JSON only: " + p.out);
     }
@@ -70,9 +70,9 @@ class SmartBuildTest {
         Map<String, String> env = env();
         env.putAll(ContainerImage.env());
         Proc p = smart(env, "--manifest-path", ws.resolve("Cargo.toml").toString(), "--engine", "podman",
-                "--image=localhost/build-lambda-missing:none", "--target", NativeBuildTest.TARGET);
+                "--image=localhost/build-lambda-missing:none", "--target", Fixtures.Native.TARGET);
         assertEquals(0, p.exit, p.toString());
-        String last = DockerBuildTest.lastLine(p.err);
+        String last = Asserts.lastLine(p.err);
         assertTrue(last.startsWith("build-lambda-smart: built with native, after docker failed: image localhost/build-lambda-missing:none "
                 + "is not available"), last);
         assertTrue(last.endsWith("(exit 5)"), last);
@@ -86,7 +86,7 @@ class SmartBuildTest {
         env.put("BUILD_LAMBDA_IMAGE", ContainerImage.tag());
         Proc p = smart(env, "--manifest-path", ContainerBuild.workspace().resolve("Cargo.toml").toString(), "--bin", "greet-fn");
         assertEquals(0, p.exit, p.toString());
-        assertEquals("build-lambda-smart: built with docker", DockerBuildTest.lastLine(p.err));
+        assertEquals("build-lambda-smart: built with docker", Asserts.lastLine(p.err));
         assertFalse(p.err.contains("trying native"), p.err);
     }
 
@@ -94,7 +94,7 @@ class SmartBuildTest {
     void aUsageErrorStopsAtOnce() {
         Proc p = smart(env(), "--frobnicate");
         assertEquals(2, p.exit, p.toString());
-        String last = DockerBuildTest.lastLine(p.err);
+        String last = Asserts.lastLine(p.err);
         assertTrue(last.startsWith("build-lambda-smart: stopped: docker failed: Unknown option: '--frobnicate'"), last);
         assertTrue(last.endsWith("a usage error is the same for every build, so no other was tried"), last);
         assertFalse(p.err.contains("trying native"), p.err);
@@ -102,10 +102,10 @@ class SmartBuildTest {
 
     @Test
     void whenEveryBuildFailsItExitsWithTheLastCodeAndGivesEveryReason() throws IOException {
-        Path ws = NativeBuildTest.workspace("smart-broken", "fn main() { let x: u32 = \"no\"; println!(\"{x}\"); }\n", true);
-        Proc p = smart(env(), "--manifest-path", ws.resolve("Cargo.toml").toString(), "--target", NativeBuildTest.TARGET);
+        Path ws = Fixtures.Native.workspace("smart-broken", "fn main() { let x: u32 = \"no\"; println!(\"{x}\"); }\n", true);
+        Proc p = smart(env(), "--manifest-path", ws.resolve("Cargo.toml").toString(), "--target", Fixtures.Native.TARGET);
         assertEquals(101, p.exit, p.toString());
-        String last = DockerBuildTest.lastLine(p.err);
+        String last = Asserts.lastLine(p.err);
         assertTrue(last.startsWith("build-lambda-smart: no build succeeded: docker failed: docker engine not reachable: "), last);
         assertTrue(last.contains("(exit 4); native failed: the build step failed (cargo build exited with 101)"), last);
         assertTrue(last.endsWith("(exit 101)"), last);
@@ -120,6 +120,7 @@ class SmartBuildTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("fast")
     void argumentsSplitIntoSmartsOwnTheDockerOnesAndTheRestInOrder() {
         CommandSpec own = CommandSpec.create()
                 .addOption(OptionSpec.builder("--order").arity("1").build())

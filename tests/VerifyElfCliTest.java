@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** `./jbang verify-elf@. ...` as a user runs it: exit codes, the lines it prints, --json. */
+@org.junit.jupiter.api.Tag("fast")
 class VerifyElfCliTest {
     private static ElfSamples samples;
     private static Path stripped, unstripped, scratch;

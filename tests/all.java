@@ -3,15 +3,10 @@
 //DEPS org.junit.platform:junit-platform-launcher:1.10.2
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.10.2
 //DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
-//DEPS info.picocli:picocli:4.7.6
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
 //SOURCES *Test.java
 //SOURCES support/*.java
 //SOURCES ../verify-elf.java
-//SOURCES ../lib/*.java
-//SOURCES ../build-lambda.java
+//SOURCES ../lib/common/*.java ../lib/build/*.java ../lib/doctor/*.java ../lib/smart/*.java
 //MAIN All
 //DESCRIPTION Run every test class; prints each failure and a closing `N passed, N failed` line
 
@@ -29,7 +24,9 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Runs every *Test class compiled into this script. Usage: ./jbang tests/all.java [CLASS-NAME-FILTER]
+ * Runs every *Test class compiled into this script. Usage: ./jbang tests/all.java [--fast] [CLASS-NAME-REGEX]
+ * --fast runs only the tests tagged "fast" (no cargo, container or qemu; under a minute), for the edit-test loop;
+ * the full run, without it, is the README's test command and CI's.
  * Exit code: 0 when nothing failed, 1 otherwise (and 1 when no test ran at all).
  */
 class All {
@@ -37,7 +34,9 @@ class All {
         Path root = Path.of(All.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         LauncherDiscoveryRequestBuilder req = LauncherDiscoveryRequestBuilder.request()
                 .selectors(DiscoverySelectors.selectClasspathRoots(Set.of(root)));
-        String filter = args.length > 0 ? args[0] : ".*Test";
+        java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(args));
+        if (rest.remove("--fast")) req.filters(org.junit.platform.launcher.TagFilter.includeTags("fast"));
+        String filter = rest.isEmpty() ? ".*Test" : rest.get(0);
         req.filters(org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns(filter));
         LauncherDiscoveryRequest request = req.build();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();

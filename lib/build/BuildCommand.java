@@ -12,7 +12,7 @@ abstract class BuildCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** The one thing a build script decides: how cargo runs. */
-    abstract Builder builder();
+    abstract Builder<?> builder();
 
     @Override
     public Integer call() {

@@ -1,36 +1,46 @@
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** How cargo is run: the only thing the build scripts do differently. */
-interface Builder {
+/**
+ * How cargo is run: the only thing the build scripts do differently. prepare() finds what the build
+ * needs and returns it as a value (T, a record); every later step takes that value, so no step depends
+ * on another having run first.
+ */
+interface Builder<T> {
     /** Shown in messages, e.g. "cargo zigbuild". */
     String label();
 
     /**
-     * Fails with a UserError (exit 3) naming the fix when a prerequisite is missing. Runs while
-     * `cargo metadata` does, so it only gets the environment.
+     * Finds the tools the build needs: a UserError naming the fix (exit 3, or the docker build's 4 and 5)
+     * when one is missing. Runs while `cargo metadata` does, so it only gets the environment.
      */
-    void checkPrerequisites(java.util.Map<String, String> env);
+    T prepare(Map<String, String> env);
 
-    /** The `cargo metadata` command to run: the host's, unless the builder must run it elsewhere (in its container). */
-    default List<String> metadataCommand(Path manifest, List<String> command, Map<String, String> env) {
+    /**
+     * The `cargo metadata` command to run: the host's, unless the builder must run it elsewhere (its
+     * container). prepared waits for prepare()'s value; a builder that runs cargo metadata itself asks it.
+     */
+    default List<String> metadataCommand(Path manifest, List<String> command, Map<String, String> env, Supplier<T> prepared) {
         return command;
     }
 
     /** The one command that builds every selected function. */
-    List<String> command(Plan plan);
+    List<String> command(Plan plan, T prepared);
 
     /**
-     * Called when this process is stopped (Ctrl-C) while command(plan) runs: stops what that command started
+     * Called when this process is stopped (Ctrl-C) while command() runs: stops what that command started
      * beyond its own process. The command's process is destroyed anyway; a container is not, so the docker
      * build stops its container here.
      */
-    default void stop(Plan plan) {}
+    default void stop(Plan plan, T prepared) {}
 
     /** The versions of the tools that build, for the manifest; asked while cargo builds. */
-    default Map<String, String> toolVersions(Path dir, Map<String, String> env) {
-        Map<String, String> v = new java.util.LinkedHashMap<>();
+    default Map<String, String> toolVersions(Path dir, Map<String, String> env, T prepared) {
+        Map<String, String> v = new LinkedHashMap<>();
         v.put("rustc", version(dir, env, "rustc", "-V"));
         v.put("cargo", version(dir, env, "cargo", "-V"));
         return v;
@@ -47,53 +57,53 @@ interface Builder {
         }
     }
 
-    /** What a build that fails tells us beyond cargo's exit code (a missing std, say); null when nothing. */
-    default String explainFailure(Plan plan, String stderr) {
-        if (stderr.contains("can't find crate for `std`") || stderr.contains("can't find crate for `core`")
-                || stderr.contains("target may not be installed")) {
-            return "the Rust standard library for " + plan.target.dirName + " is not installed: run `rustup target add "
-                    + plan.target.dirName + "` (`jbang doctor@.` shows other ways)";
+    /** cargo, which every host-side build needs: a UserError naming the fix when it is not on PATH. */
+    static void requireCargo(Map<String, String> env) {
+        if (Exec.which("cargo", env).isEmpty()) {
+            throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE,
+                    "cargo not found on PATH: install Rust with rustup (https://rustup.rs), then run `jbang doctor@.`");
         }
-        return null;
     }
 
-    /** What the pipeline decided, handed to the builder. */
-    final class Plan {
-        final Workspace workspace;
-        final List<Workspace.Function> functions;
-        final Target target;
-        final String profile;
-        final List<String> cargoArgs;
-        final Map<String, String> env;
-        final Path lambdaDir;
-        /** Unique to this build: names what it starts (the docker build's container). */
-        final String id = "build-lambda-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+    /** What a build that fails tells us beyond cargo's exit code (a missing std, say); null when nothing. */
+    default String explainFailure(Plan plan, String stderr) {
+        return missingStd(stderr) ? "the Rust standard library for " + plan.target().cargoTriple + " is not installed: run `rustup target add "
+                + plan.target().cargoTriple + "` (`jbang doctor@.` shows other ways)" : null;
+    }
+
+    static boolean missingStd(String stderr) {
+        return stderr.contains("can't find crate for `std`") || stderr.contains("can't find crate for `core`")
+                || stderr.contains("target may not be installed");
+    }
+
+    /**
+     * What the pipeline decided, handed to the builder. id is unique to this build: it names what the build
+     * starts (the docker build's container).
+     */
+    record Plan(Workspace workspace, List<Workspace.Function> functions, Target target, String profile,
+                List<String> cargoArgs, Map<String, String> env, Path lambdaDir, String id) {
 
         Plan(Workspace workspace, List<Workspace.Function> functions, Target target, String profile,
              List<String> cargoArgs, Map<String, String> env, Path lambdaDir) {
-            this.workspace = workspace;
-            this.functions = functions;
-            this.target = target;
-            this.profile = profile;
-            this.cargoArgs = cargoArgs;
-            this.env = env;
-            this.lambdaDir = lambdaDir;
+            this(workspace, functions, target, profile, cargoArgs, env, lambdaDir,
+                    "build-lambda-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
         }
 
         /** cargo's selection arguments: profile, target, packages and bins. */
         List<String> cargoSelection() {
-            List<String> a = new java.util.ArrayList<>();
+            List<String> a = new ArrayList<>();
             if (profile.equals("release")) a.add("--release");
             else a.addAll(List.of("--profile", profile));
             a.addAll(List.of("--target", target.triple));
-            functions.stream().map(f -> f.pkg).distinct().forEach(p -> a.addAll(List.of("-p", p)));
-            functions.forEach(f -> a.addAll(List.of("--bin", f.name)));
+            functions.stream().map(Workspace.Function::pkg).distinct().forEach(p -> a.addAll(List.of("-p", p)));
+            functions.forEach(f -> a.addAll(List.of("--bin", f.name())));
             a.addAll(cargoArgs);
             return a;
         }
 
+        /** Where cargo leaves a function's binary. */
         Path output(Workspace.Function f) {
-            return workspace.targetDir.resolve(target.dirName).resolve(Target.profileDir(profile)).resolve(f.name);
+            return workspace.targetDir.resolve(target.cargoTriple).resolve(Target.profileDir(profile)).resolve(f.name());
         }
     }
 }

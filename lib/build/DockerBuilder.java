@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -18,32 +19,27 @@ import java.util.regex.Pattern;
  * true on both sides; cargo's registry and git caches are the host's; the container runs as the caller.
  * Exit codes of its own: 3 the client is missing, 4 no engine answers, 5 the image is not available.
  */
-final class DockerBuilder implements Builder {
-    static final int ENGINE_UNREACHABLE = 4;
-    static final int IMAGE_UNAVAILABLE = 5;
+final class DockerBuilder implements Builder<DockerBuilder.Engine> {
     private static final Pattern ROOTLESS = Pattern.compile("\"rootless\"\\s*:\\s*true|name=rootless");
+
+    /** What prepare() learned of the engine: whether it runs rootless, and the image's CARGO_HOME. */
+    record Engine(boolean rootless, String containerCargoHome) {}
 
     private final String engine;
     private final String image;
     private final List<String> extraEnv;
     private final String name;
 
-    // Learned by checkPrerequisites, read by command().
-    private RuntimeException probeFailure;
-    private boolean probed;
-    private boolean rootless;
-    private String containerCargoHome;
-
     DockerBuilder(ContainerOptions o) {
         this.engine = o.engine;
         this.image = o.image;
-        this.extraEnv = o.env;
+        this.extraEnv = List.copyOf(o.env);
         this.name = Path.of(o.engine).getFileName().toString();
     }
 
     /** The tools are the image's: name it (and the engine) rather than asking the host's. */
     @Override
-    public Map<String, String> toolVersions(Path dir, Map<String, String> env) {
+    public Map<String, String> toolVersions(Path dir, Map<String, String> env, Engine found) {
         Map<String, String> v = new java.util.LinkedHashMap<>();
         v.put("engine", name);
         v.put("image", image);
@@ -55,59 +51,50 @@ final class DockerBuilder implements Builder {
         return "cargo zigbuild in a " + name + " container (" + image + ")";
     }
 
-    /** Client, engine, image: each missing piece has its own words and exit code. Runs once; later calls repeat its outcome. */
+    /** Client, engine, image: each missing piece has its own words and exit code. */
     @Override
-    public synchronized void checkPrerequisites(Map<String, String> env) {
-        if (probed) {
-            if (probeFailure != null) throw probeFailure;
-            return;
-        }
-        probed = true;
-        try {
-            probe(env);
-        } catch (RuntimeException e) {
-            probeFailure = e;
-            throw e;
-        }
-    }
-
-    private void probe(Map<String, String> env) {
-        boolean path = engine.contains("/");
-        if (path ? !Files.isExecutable(Path.of(engine)) : Exec.onPath(engine, env).isEmpty()) {
-            throw new Cli.UserError(3, name + " not found" + (path ? " at " + engine : " on PATH") + ": install Docker "
+    public Engine prepare(Map<String, String> env) {
+        if (Exec.which(engine, env).isEmpty()) {
+            boolean path = engine.contains("/");
+            throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, name + " not found" + (path ? " at " + engine : " on PATH") + ": install Docker "
                     + "(https://docs.docker.com/engine/install/) or Podman, or pick another client with --engine or "
                     + "CONTAINER_ENGINE; `jbang build-lambda@.` builds without a container" + "; `jbang doctor@. --for docker` checks it all");
         }
         Path here = Path.of("").toAbsolutePath();
         Exec.Result info = engineCall(here, List.of(engine, "info", "--format", "{{json .}}"), env);
         if (info.exit != 0) {
-            throw new Cli.UserError(ENGINE_UNREACHABLE, name + " engine not reachable: " + engineSays(info.err)
+            throw new Cli.UserError(ExitCode.ENGINE_UNREACHABLE, name + " engine not reachable: " + engineSays(info.err)
                     + " (the " + name + " client is installed but no engine answers: " + (name.contains("docker")
                     ? "start Docker (`systemctl start docker`, or Docker Desktop), check DOCKER_HOST and `docker context ls`, "
                     + "or use --engine podman)" : "start it (`podman machine start` where it runs in a VM), check CONTAINER_HOST)") + "; `jbang doctor@. --for docker` checks it all");
         }
-        rootless = ROOTLESS.matcher(info.out).find();
+        boolean rootless = ROOTLESS.matcher(info.out).find();
         Exec.Result inspect = engineCall(here, List.of(engine, "image", "inspect", "--format", "{{json .Config.Env}}", image), env);
         if (inspect.exit != 0) {
             // Not here yet: fetch it now, so that a missing registry is reported as such and not as a failed build.
-            Exec.Result pull = Exec.stream(here, List.of(engine, "pull", image), env, System.err, System.err);
+            Exec.Streamed pull = Exec.stream(here, List.of(engine, "pull", image), env, System.err, System.err);
             if (pull.exit != 0) {
-                throw new Cli.UserError(IMAGE_UNAVAILABLE, "image " + image + " is not available: " + engineSays(pull.err)
+                throw new Cli.UserError(ExitCode.IMAGE_UNAVAILABLE, "image " + image + " is not available: " + engineSays(pull.err)
                         + " (no registry reachable? load or build it locally, e.g. `" + name + " load -i image.tar`, or pass --image)" + "; `jbang doctor@. --for docker` checks it all");
             }
             inspect = engineCall(here, List.of(engine, "image", "inspect", "--format", "{{json .Config.Env}}", image), env);
         }
-        containerCargoHome = "/tmp/.cargo";
+        return new Engine(rootless, imageCargoHome(inspect.out));
+    }
+
+    /** The image's CARGO_HOME; without one cargo uses $HOME/.cargo, and HOME is /tmp in the container. */
+    private static String imageCargoHome(String envJson) {
         try {
-            JsonValue vars = Json.parse(inspect.out.trim());
+            JsonValue vars = Json.parse(envJson.trim());
             if (vars.isArray()) {
                 for (JsonValue v : vars.asArray()) {
-                    if (v.isString() && v.asString().startsWith("CARGO_HOME=")) containerCargoHome = v.asString().substring(11);
+                    if (v.isString() && v.asString().startsWith("CARGO_HOME=")) return v.asString().substring(11);
                 }
             }
         } catch (RuntimeException e) {
-            // An engine that prints no environment: cargo then uses $HOME/.cargo, and HOME is /tmp in the container.
+            // an engine that prints no environment
         }
+        return "/tmp/.cargo";
     }
 
     /** The engine's own last error line, without its "Error:" prefix (the message says what failed). */
@@ -119,16 +106,16 @@ final class DockerBuilder implements Builder {
         try {
             return Exec.capture(dir, command, env, 30);
         } catch (Cli.UserError e) {
-            throw new Cli.UserError(ENGINE_UNREACHABLE, name + " engine not reachable: " + e.getMessage());
+            throw new Cli.UserError(ExitCode.ENGINE_UNREACHABLE, name + " engine not reachable: " + e.getMessage());
         }
     }
 
     @Override
-    public List<String> command(Plan plan) {
+    public List<String> command(Plan plan, Engine found) {
         Set<Path> mounts = new LinkedHashSet<>();
-        mounts.add(plan.workspace.root);
-        mounts.add(plan.workspace.targetDir);
-        List<String> c = run(plan.id, plan.env, mounts, plan.workspace.root, plan.workspace.targetDir, forwardedNames(plan.env));
+        mounts.add(plan.workspace().root);
+        mounts.add(plan.workspace().targetDir);
+        List<String> c = run(found, plan.id(), plan.env(), mounts, plan.workspace().root, plan.workspace().targetDir, forwardedNames(plan.env()));
         c.addAll(List.of("cargo", "zigbuild"));
         c.addAll(plan.cargoSelection());
         return c;
@@ -140,23 +127,23 @@ final class DockerBuilder implements Builder {
      * that would have (--rm) is gone.
      */
     @Override
-    public void stop(Plan plan) {
+    public void stop(Plan plan, Engine found) {
         Path here = Path.of("").toAbsolutePath();
-        Exec.runWhileExiting(here, List.of(engine, "kill", plan.id), plan.env, 30);
-        Exec.runWhileExiting(here, List.of(engine, "rm", "-f", plan.id), plan.env, 30);
+        Exec.runWhileExiting(here, List.of(engine, "kill", plan.id()), plan.env(), 30);
+        Exec.runWhileExiting(here, List.of(engine, "rm", "-f", plan.id()), plan.env(), 30);
     }
 
     /** Without cargo on the host, `cargo metadata` runs in the container too: this needs nothing but the engine. */
     @Override
-    public List<String> metadataCommand(Path manifest, List<String> command, Map<String, String> env) {
-        if (Exec.onPath("cargo", env).isPresent()) return command;
-        checkPrerequisites(env);
+    public List<String> metadataCommand(Path manifest, List<String> command, Map<String, String> env, Supplier<Engine> prepared) {
+        if (Exec.which("cargo", env).isPresent()) return command;
+        Engine found = prepared.get();
         Set<Path> mounts = new LinkedHashSet<>();
         mounts.add(workspaceRootOf(manifest));
         String targetDir = env.get("CARGO_TARGET_DIR");
         Path target = targetDir == null ? null : manifest.getParent().resolve(targetDir).normalize();
         if (target != null) mounts.add(target);
-        List<String> c = run(null, env, mounts, manifest.getParent(), target, List.of());
+        List<String> c = run(found, null, env, mounts, manifest.getParent(), target, List.of());
         c.addAll(command);
         return c;
     }
@@ -167,14 +154,14 @@ final class DockerBuilder implements Builder {
      * process. What --init would give, Ctrl-C stopping the build, stop() does on every engine: the container has
      * a name, and is killed by it.
      */
-    private List<String> run(String containerName, Map<String, String> env, Set<Path> mounts, Path workdir, Path targetDir,
+    private List<String> run(Engine found, String containerName, Map<String, String> env, Set<Path> mounts, Path workdir, Path targetDir,
                              List<String> forwarded) {
         List<String> c = new ArrayList<>(List.of(engine, "run", "--rm"));
         if (containerName != null) c.addAll(List.of("--name", containerName));
         String user = callingUser();
-        if (user != null && rootless && name.contains("podman")) {
+        if (user != null && found.rootless() && name.contains("podman")) {
             c.addAll(List.of("--userns=keep-id", "--user", user));
-        } else if (user != null && !rootless) {
+        } else if (user != null && !found.rootless()) {
             c.addAll(List.of("--user", user));
         } // rootless docker: the container's root already is the caller on the host.
         c.addAll(List.of("-e", "HOME=/tmp"));
@@ -185,7 +172,7 @@ final class DockerBuilder implements Builder {
         for (Path m : mounts) {
             if (distinct.stream().noneMatch(m::startsWith)) distinct.add(m);
         }
-        Path hostCargo = hostCargoHome(env);
+        Path hostCargo = RustHomes.cargo(env);
         for (Path m : distinct) {
             mkdirs(m);
             c.addAll(List.of("-v", m + ":" + m));
@@ -193,7 +180,7 @@ final class DockerBuilder implements Builder {
         for (String cache : List.of("registry", "git")) {
             // Created here: a folder the engine creates for a mount belongs to root.
             mkdirs(hostCargo.resolve(cache));
-            c.addAll(List.of("-v", hostCargo.resolve(cache) + ":" + containerCargoHome + "/" + cache));
+            c.addAll(List.of("-v", hostCargo.resolve(cache) + ":" + found.containerCargoHome() + "/" + cache));
         }
         c.addAll(List.of("-w", workdir.toString(), image));
         return c;
@@ -228,14 +215,6 @@ final class DockerBuilder implements Builder {
         return manifest.toAbsolutePath().getParent();
     }
 
-    /** CARGO_HOME, else ~/.cargo, as cargo itself decides. */
-    static Path hostCargoHome(Map<String, String> env) {
-        String home = env.get("CARGO_HOME");
-        if (home != null && !home.isEmpty()) return Path.of(home).toAbsolutePath();
-        String userHome = env.getOrDefault("HOME", System.getProperty("user.home"));
-        return Path.of(userHome, ".cargo");
-    }
-
     /**
      * "uid:gid" of this process; null where there are none (Windows: Docker Desktop maps ownership itself).
      * Not the JDK's UnixSystem: it answers 0:0 for a uid without a passwd entry, common on CI runners.
@@ -261,7 +240,7 @@ final class DockerBuilder implements Builder {
         try {
             Files.createDirectories(p);
         } catch (IOException e) {
-            throw new Cli.UserError(2, "cannot create " + p + " to mount it into the container: " + e);
+            throw new Cli.UserError(ExitCode.IO_ERROR, "cannot create " + p + " to mount it into the container: " + e);
         }
     }
 
@@ -275,9 +254,9 @@ final class DockerBuilder implements Builder {
             return "the image " + image + " has cargo but not cargo-zigbuild: use an image that has both (the default is "
                     + ContainerOptions.DEFAULT_IMAGE + ")";
         }
-        if (Builder.super.explainFailure(plan, stderr) != null) {
-            return "the image " + image + " has no Rust standard library for " + plan.target.dirName + ": use an image that has it "
-                    + "(the default does), or add it to yours (`rustup target add " + plan.target.dirName + "` in its Dockerfile)";
+        if (Builder.missingStd(stderr)) {
+            return "the image " + image + " has no Rust standard library for " + plan.target().cargoTriple + ": use an image that has it "
+                    + "(the default does), or add it to yours (`rustup target add " + plan.target().cargoTriple + "` in its Dockerfile)";
         }
         return null;
     }

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * to a temporary file in its final folder (staged); only when all are staged and checked are they
  * renamed over the old ones. A failed check or Ctrl-C before that leaves every previous file as it was.
  */
-final class Layout {
+final class Install {
     private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
 
     static {
@@ -25,7 +25,7 @@ final class Layout {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(p -> p.toFile().delete())));
     }
 
-    private Layout() {}
+    private Install() {}
 
     static Path bootstrap(Path lambdaDir, String function) {
         return lambdaDir.resolve(function).resolve("bootstrap");
@@ -46,7 +46,7 @@ final class Layout {
                 writer.write(tmp);
                 return tmp;
             } catch (IOException e) {
-                throw new Cli.UserError(1, "cannot write " + dest + ": " + e.getMessage());
+                throw new Cli.UserError(ExitCode.IO_ERROR, "cannot write " + dest + ": " + e.getMessage());
             }
         }
 
@@ -69,7 +69,7 @@ final class Layout {
                     }
                     PENDING.remove(s[0]);
                 } catch (IOException e) {
-                    throw new Cli.UserError(1, "cannot write " + s[1] + ": " + e.getMessage());
+                    throw new Cli.UserError(ExitCode.IO_ERROR, "cannot write " + s[1] + ": " + e.getMessage());
                 }
             }
             committed = true;
@@ -101,7 +101,7 @@ final class Layout {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            throw new Cli.UserError(1, "cannot remove " + dir + ": " + e.getMessage());
+            throw new Cli.UserError(ExitCode.IO_ERROR, "cannot remove " + dir + ": " + e.getMessage());
         }
     }
 }

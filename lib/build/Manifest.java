@@ -33,15 +33,6 @@ final class Manifest {
         }
     }
 
-    /** One function's object; paths relative to the manifest's folder. */
-    static String entry(Workspace.Function f, Target target, ElfInfo info, String bootstrapRel, String sha,
-                        String zipRel, long zipSize, String zipSha) {
-        Object zip = zipRel == null ? null : new Json.Obj().put("path", zipRel).put("size", zipSize).put("sha256", zipSha);
-        return new Json.Obj().put("name", f.name).put("package", f.pkg).put("arch", info.arch()).put("target", target.triple)
-                .put("bootstrap", bootstrapRel).put("size", info.size).put("sha256", sha).put("zip", zip)
-                .put("linkage", info.linkage).put("stripped", info.stripped).toString();
-    }
-
     /** Entries of the previous manifest for functions not built now whose bootstrap is still in place. */
     static List<String> kept(Path lambdaDir, Set<String> builtNow) {
         List<String> out = new ArrayList<>();
@@ -63,8 +54,8 @@ final class Manifest {
     }
 
     static String render(List<String> entries, Map<String, String> tools) {
-        Json.Obj t = new Json.Obj();
+        JsonWriter.Obj t = new JsonWriter.Obj();
         tools.forEach(t::put);
-        return new Json.Obj().put("functions", new Json.Raw(Json.array(entries))).put("tools", t) + "\n";
+        return new JsonWriter.Obj().put("functions", new JsonWriter.Raw(JsonWriter.array(entries))).put("tools", t) + "\n";
     }
 }

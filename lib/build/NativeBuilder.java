@@ -1,3 +1,4 @@
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,21 +8,23 @@ import java.util.Map;
  * (a Graviton CodeBuild runner) building for itself, or any host whose cargo config names a linker for
  * the target.
  */
-final class NativeBuilder implements Builder {
+final class NativeBuilder implements Builder<NativeBuilder.Found> {
+    /** The host's cargo: all this build needs before it starts. */
+    record Found(Path cargo) {}
+
     @Override
     public String label() {
         return "cargo build";
     }
 
     @Override
-    public void checkPrerequisites(Map<String, String> env) {
-        if (Exec.onPath("cargo", env).isEmpty()) {
-            throw new Cli.UserError(3, "cargo not found on PATH: install Rust with rustup (https://rustup.rs), then run `jbang doctor@.`");
-        }
+    public Found prepare(Map<String, String> env) {
+        Builder.requireCargo(env);
+        return new Found(Exec.which("cargo", env).orElseThrow());
     }
 
     @Override
-    public List<String> command(Plan plan) {
+    public List<String> command(Plan plan, Found found) {
         List<String> c = new ArrayList<>(List.of("cargo", "build"));
         c.addAll(plan.cargoSelection());
         return c;
@@ -35,7 +38,7 @@ final class NativeBuilder implements Builder {
                 || stderr.contains("Relocations in generic ELF") || stderr.contains("file in wrong format")
                 || stderr.contains("incompatible with elf") || stderr.contains("error adding symbols");
         if (!linkFailed) return null;
-        String t = plan.target.dirName;
+        String t = plan.target().cargoTriple;
         return "cargo build could not link for " + t + " with this host's linker setup: on an "
                 + (t.startsWith("aarch64") ? "ARM64" : "x86_64") + " Linux host install a C toolchain (gcc); elsewhere name a cross "
                 + "linker in .cargo/config.toml ([target." + t + "] linker = \"...\"), or build with `jbang build-lambda@.` (zig) "

@@ -1,6 +1,8 @@
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,144 +15,184 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
- * options -> Workspace -> Builder (one cargo call) -> verification -> Layout -> Report.
- * Every build script runs this; they differ only in the Builder they hand in.
- * Exit codes: 0 built and verified; 1 a bootstrap failed verification; 2 usage or input error;
- * 3 a prerequisite is missing; otherwise cargo's own exit code when the build step fails.
+ * options -> workspace -> build -> verify -> install -> report. Every build script runs this; they differ
+ * only in the Builder they hand in. Every failure is an exception (Cli.UserError) with its exit code:
+ * 1 a bootstrap failed verification or a size guard, 2 usage or input, 3 a missing prerequisite (4, 5
+ * the docker build's engine and image), 74 an output could not be written, else cargo's own code.
  */
-final class Pipeline {
-    private Pipeline() {}
+final class Pipeline<T> {
+    private final CommandLine.Model.CommandSpec spec;
+    private final BuildOptions o;
+    private final Builder<T> builder;
+    private final PrintWriter err;
+    private final String me;
+    private final Path cwd = Path.of("").toAbsolutePath();
+    private final Map<String, String> env = new HashMap<>(System.getenv());
 
-    static int run(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder builder) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        String me = spec.name();
-        Target target = Target.of(spec, o);
-        Map<String, String> env = new HashMap<>(System.getenv());
-        Path cwd = Path.of("").toAbsolutePath();
+    private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder) {
+        this.spec = spec;
+        this.o = o;
+        this.builder = builder;
+        this.err = spec.commandLine().getErr();
+        this.me = spec.name();
+    }
 
-        Path manifest = Workspace.findManifest(o.manifestPath, cwd);
-        // The prerequisite probe (a python start for zig, a docker ping) overlaps with cargo metadata.
+    static int run(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<?> builder) {
+        return new Pipeline<>(spec, o, builder).run();
+    }
+
+    /** What the options ask for, every one checked before cargo runs. */
+    private record Settings(Target target, ElfPolicy policy, long maxSize, Path manifest) {}
+
+    /** One function cargo built, read and checked. */
+    private record Built(Workspace.Function function, Path output, ElfInfo info) {}
+
+    private int run() {
+        Settings s = settings();
+        // Finding the builder's tools (a python start for zig, the engine's answers) overlaps with cargo metadata.
         Map<String, String> probeEnv = Map.copyOf(env);
-        CompletableFuture<Void> prerequisites = CompletableFuture.runAsync(() -> builder.checkPrerequisites(probeEnv));
-        Workspace ws;
-        try {
-            ws = Workspace.load(manifest, env, command -> builder.metadataCommand(manifest, command, probeEnv));
-        } catch (Cli.UserError e) {
-            await(prerequisites);
-            throw e;
-        }
-        List<Workspace.Function> selected = select(spec, o, ws);
-        Path lambdaDir = o.lambdaDir != null ? cwd.resolve(o.lambdaDir).normalize() : ws.targetDir.resolve("lambda");
+        CompletableFuture<T> prepared = CompletableFuture.supplyAsync(() -> builder.prepare(probeEnv));
+        Workspace ws = workspace(s.manifest(), prepared);
+        Builder.Plan plan = plan(ws, select(spec, o, ws), s.target());
+        T found = await(prepared);
+        if (o.clean) clean(plan);
+        Map<String, String> toolEnv = Map.copyOf(plan.env());
+        CompletableFuture<Map<String, String>> tools = CompletableFuture.supplyAsync(() -> builder.toolVersions(ws.root, toolEnv, found));
+        build(plan, found);
+        List<Built> built = verify(plan, s.policy());
+        List<Report.Row> rows = install(plan, built, s.maxSize(), tools);
+        Report.print(spec.commandLine().getOut(), o.json, builder.label(), plan, rows);
+        return ExitCode.OK.code;
+    }
+
+    private Settings settings() {
+        Target target = Target.of(spec, o.arch, o.target);
         ElfPolicy policy = new ElfPolicy(target.machine, !target.staticExpected, false, -1)
                 .withMaxGlibc(ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime));
         long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
+        return new Settings(target, policy, maxSize, Workspace.findManifest(o.manifestPath, cwd));
+    }
+
+    private Workspace workspace(Path manifest, CompletableFuture<T> prepared) {
+        try {
+            return Workspace.load(manifest, env, command -> builder.metadataCommand(manifest, command, env, () -> await(prepared)));
+        } catch (Cli.UserError e) {
+            // A missing tool explains a failed cargo metadata better than cargo's own words: report it first.
+            await(prepared);
+            throw e;
+        }
+    }
+
+    /** The release settings the workspace leaves open, and the one cargo call's arguments. */
+    private Builder.Plan plan(Workspace ws, List<Workspace.Function> selected, Target target) {
         Map<String, Map<String, String>> profiles = Profiles.read(ws.root.resolve("Cargo.toml"));
-        List<String> cargoArgs = new ArrayList<>();
         List<Map.Entry<String, String>> settings = new ArrayList<>();
+        List<String> cargoArgs = new ArrayList<>();
         settings.add(Profiles.defaultSetting(profiles, o.profile, env, "strip", "symbols"));
         if (o.tune) {
             settings.add(Profiles.defaultSetting(profiles, o.profile, env, "lto", "thin"));
             settings.add(Profiles.defaultSetting(profiles, o.profile, env, "codegen-units", "1"));
-            cargoArgs.addAll(Tuning.targetCpu(target, env));
+            cargoArgs.addAll(TargetCpu.flags(target, env));
         }
         settings.stream().filter(e -> e != null).forEach(e -> env.put(e.getKey(), e.getValue()));
         cargoArgs.addAll(o.cargoArgs);
-        Builder.Plan plan = new Builder.Plan(ws, selected, target, o.profile, cargoArgs, env, lambdaDir);
-        await(prerequisites);
+        Path lambdaDir = o.lambdaDir != null ? cwd.resolve(o.lambdaDir).normalize() : ws.targetDir.resolve("lambda");
+        return new Builder.Plan(ws, selected, target, o.profile, List.copyOf(cargoArgs), Map.copyOf(env), lambdaDir);
+    }
 
-        if (o.clean) {
-            err.println(me + ": --clean: removing " + lambdaDir + " and " + ws.targetDir.resolve(target.dirName));
-            Layout.deleteTree(lambdaDir);
-            Layout.deleteTree(ws.targetDir.resolve(target.dirName));
-        }
-        List<String> command = builder.command(plan);
-        err.println(me + ": building " + Report.plural(selected.size(), "function") + " for " + target.triple
-                + " (" + o.profile + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
+    private void clean(Builder.Plan plan) {
+        Path cargoOut = plan.workspace().targetDir.resolve(plan.target().cargoTriple);
+        err.println(me + ": --clean: removing " + plan.lambdaDir() + " and " + cargoOut);
+        Install.deleteTree(plan.lambdaDir());
+        Install.deleteTree(cargoOut);
+    }
+
+    /** The one cargo call, streamed live; with --json, stdout carries only the report, so cargo's goes to stderr. */
+    private void build(Builder.Plan plan, T found) {
+        List<String> command = builder.command(plan, found);
+        err.println(me + ": building " + Report.plural(plan.functions().size(), "function") + " for " + plan.target().triple
+                + " (" + plan.profile() + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
         err.flush();
-        // With --json, stdout carries only the report: cargo's stdout goes to stderr too.
-        Map<String, String> toolEnv = Map.copyOf(env);
-        CompletableFuture<Map<String, String>> tools = CompletableFuture.supplyAsync(() -> builder.toolVersions(ws.root, toolEnv));
-        Exec.Result r = Exec.stream(ws.root, command, env, o.json ? System.err : System.out, System.err, () -> builder.stop(plan));
-        if (r.exit != 0) {
-            String why = builder.explainFailure(plan, r.err);
-            if (why != null) throw new Cli.UserError(3, why);
-            throw new Cli.UserError(r.exit, "the build step failed (" + builder.label() + " exited with " + r.exit
-                    + "); the bootstraps in " + lambdaDir + " were left as they were");
-        }
+        Exec.Streamed r = Exec.stream(plan.workspace().root, command, plan.env(), o.json ? System.err : System.out, System.err,
+                () -> builder.stop(plan, found));
+        if (r.exit == 0) return;
+        String why = builder.explainFailure(plan, r.err);
+        if (why != null) throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, why);
+        throw Cli.UserError.buildFailed(r.exit, "the build step failed (" + builder.label() + " exited with " + r.exit
+                + "); the bootstraps in " + plan.lambdaDir() + " were left as they were");
+    }
 
-        // Verify what cargo made before anything is installed: a failing build changes no bootstrap.
-        List<Path> outputs = new ArrayList<>();
-        List<ElfInfo> infos = new ArrayList<>();
+    /** Every output read and checked before anything is installed: a failing build changes no bootstrap. */
+    private List<Built> verify(Builder.Plan plan, ElfPolicy policy) {
+        List<Built> built = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (Workspace.Function f : selected) {
+        for (Workspace.Function f : plan.functions()) {
             Path output = plan.output(f);
-            if (!output.toFile().isFile()) {
-                failures.add(f.name + ": cargo reported success but " + output + " is missing");
+            if (!Files.isRegularFile(output)) {
+                failures.add(f.name() + ": cargo reported success but " + output + " is missing");
                 continue;
             }
             ElfInfo info;
             try {
                 info = ElfReader.read(output);
-            } catch (java.io.IOException e) {
-                throw new Cli.UserError(1, "cannot read " + output + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + output + ": " + e.getMessage());
             }
             List<String> problems = policy.problems(info);
-            if (!problems.isEmpty()) failures.add(f.name + ": " + String.join("; ", problems));
-            outputs.add(output);
-            infos.add(info);
+            if (!problems.isEmpty()) failures.add(f.name() + ": " + String.join("; ", problems));
+            built.add(new Built(f, output, info));
         }
-        if (!failures.isEmpty()) return failed(err, me, failures, "failed verification", lambdaDir);
-
-        // Stage bootstraps, zips and the manifest next to their places; check sizes; then rename them all.
-        List<Report.Row> rows = new ArrayList<>();
-        List<String> entries = new ArrayList<>();
-        try (Layout.Staging staging = new Layout.Staging()) {
-            for (int i = 0; i < selected.size(); i++) {
-                Workspace.Function f = selected.get(i);
-                ElfInfo info = infos.get(i);
-                Path dest = Layout.bootstrap(lambdaDir, f.name);
-                Path boot = staging.stageExecutable(outputs.get(i), dest);
-                Report.Row row = new Report.Row(f, dest, info, sha256(boot));
-                if (o.zip) {
-                    Path zipDest = dest.resolveSibling("bootstrap.zip");
-                    Path zip = staging.stage(zipDest, tmp -> LambdaZip.write(boot, tmp, env.get("SOURCE_DATE_EPOCH")));
-                    row.zip(zipDest, zip.toFile().length(), sha256(zip));
-                }
-                failures.addAll(Limits.check(f.name, info.size, row.zipSize, maxSize, err, me));
-                rows.add(row);
-                entries.add(Manifest.entry(f, target, info, lambdaDir.relativize(dest).toString(), row.sha256,
-                        row.zipPath == null ? null : lambdaDir.relativize(row.zipPath).toString(), row.zipSize, row.zipSha256));
-            }
-            if (!failures.isEmpty()) return failed(err, me, failures, "are too large", lambdaDir);
-            entries.addAll(Manifest.kept(lambdaDir, selected.stream().map(f -> f.name).collect(Collectors.toSet())));
-            Map<String, String> versions = tools.join();
-            staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> java.nio.file.Files.writeString(tmp, Manifest.render(entries, versions)));
-            staging.commit();
-        }
-        Report.print(out, o.json, builder, plan, rows);
-        return 0;
+        if (!failures.isEmpty()) throw rejected(failures, "failed verification", plan.lambdaDir());
+        return built;
     }
 
-    private static int failed(PrintWriter err, String me, List<String> failures, String what, Path lambdaDir) {
-        failures.forEach(line -> err.println(me + ": FAIL " + line));
-        err.println(me + ": " + Report.plural(failures.size(), "function") + " " + what + "; the bootstraps in "
-                + lambdaDir + " were left as they were");
-        err.flush();
-        return 1;
+    /** Bootstraps, zips and the manifest staged next to their places, sizes checked, then all renamed into place. */
+    private List<Report.Row> install(Builder.Plan plan, List<Built> built, long maxSize, CompletableFuture<Map<String, String>> tools) {
+        Path lambdaDir = plan.lambdaDir();
+        List<Report.Row> rows = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        try (Install.Staging staging = new Install.Staging()) {
+            for (Built b : built) {
+                Path dest = Install.bootstrap(lambdaDir, b.function().name());
+                Path boot = staging.stageExecutable(b.output(), dest);
+                Report.Zip zip = null;
+                if (o.zip) {
+                    Path zipDest = dest.resolveSibling("bootstrap.zip");
+                    Path staged = staging.stage(zipDest, tmp -> LambdaZip.write(boot, tmp, plan.env().get("SOURCE_DATE_EPOCH")));
+                    zip = new Report.Zip(zipDest, staged.toFile().length(), sha256(staged));
+                }
+                Report.Row row = new Report.Row(b.function(), plan.target(), dest, b.info(), sha256(boot), zip);
+                SizeLimits.Verdict size = SizeLimits.judge(b.function().name(), b.info().size, zip == null ? -1 : zip.size(), maxSize);
+                size.warnings().forEach(w -> err.println(me + ": warning: " + w));
+                failures.addAll(size.failures());
+                rows.add(row);
+            }
+            if (!failures.isEmpty()) throw rejected(failures, "are too large", lambdaDir);
+            List<String> entries = rows.stream().map(r -> r.toJson(lambdaDir)).collect(Collectors.toCollection(ArrayList::new));
+            entries.addAll(Manifest.kept(lambdaDir, built.stream().map(b -> b.function().name()).collect(Collectors.toSet())));
+            String manifest = Manifest.render(entries, tools.join());
+            staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
+            staging.commit();
+        }
+        return rows;
+    }
+
+    private Cli.UserError rejected(List<String> failures, String what, Path lambdaDir) {
+        return new Cli.UserError(ExitCode.CHECK_FAILED, failures.stream().map(f -> "FAIL " + f).collect(Collectors.toList()),
+                Report.plural(failures.size(), "function") + " " + what + "; the bootstraps in " + lambdaDir + " were left as they were");
     }
 
     private static String sha256(Path file) {
         try {
             return Manifest.sha256(file);
-        } catch (java.io.IOException e) {
-            throw new Cli.UserError(1, "cannot read " + file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage());
         }
     }
 
-    private static void await(CompletableFuture<Void> f) {
+    private static <V> V await(CompletableFuture<V> f) {
         try {
-            f.join();
+            return f.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
             throw e;
@@ -160,10 +202,10 @@ final class Pipeline {
     /** --package and --bin narrow the functions; a member's own manifest means that package, as with cargo. */
     static List<Workspace.Function> select(CommandLine.Model.CommandSpec spec, BuildOptions o, Workspace ws) {
         if (ws.functions.isEmpty()) {
-            throw new Cli.UserError(2, "no functions in " + ws.root + ": a Lambda function is a bin target (src/main.rs or [[bin]]); "
+            throw new Cli.UserError(ExitCode.USAGE, "no functions in " + ws.root + ": a Lambda function is a bin target (src/main.rs or [[bin]]); "
                     + "libraries, examples, tests and benches are not functions");
         }
-        Set<String> known = ws.functions.stream().map(f -> f.name).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> known = ws.functions.stream().map(Workspace.Function::name).collect(Collectors.toCollection(LinkedHashSet::new));
         for (String p : o.packages) {
             if (!ws.packages.contains(p)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "unknown --package '" + p + "' (workspace packages: "
@@ -180,18 +222,18 @@ final class Pipeline {
                 : (o.bins.isEmpty() && ws.manifestPackage != null ? List.of(ws.manifestPackage) : List.of());
         List<Workspace.Function> out = new ArrayList<>();
         for (Workspace.Function f : ws.functions) {
-            if (!pkgs.isEmpty() && !pkgs.contains(f.pkg)) continue;
-            if (!o.bins.isEmpty() && !o.bins.contains(f.name)) continue;
+            if (!pkgs.isEmpty() && !pkgs.contains(f.pkg())) continue;
+            if (!o.bins.isEmpty() && !o.bins.contains(f.name())) continue;
             out.add(f);
         }
         if (out.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no function matches --package " + pkgs + " --bin " + o.bins
-                    + " (functions: " + ws.functions.stream().map(f -> f.name + " in " + f.pkg).collect(Collectors.joining(", ")) + ")");
+                    + " (functions: " + ws.functions.stream().map(f -> f.name() + " in " + f.pkg()).collect(Collectors.joining(", ")) + ")");
         }
         Set<String> seen = new LinkedHashSet<>();
         for (Workspace.Function f : out) {
-            if (!seen.add(f.name)) {
-                throw new Cli.UserError(2, "two packages define a bin named '" + f.name + "'; each function needs its own name "
+            if (!seen.add(f.name())) {
+                throw new Cli.UserError(ExitCode.USAGE, "two packages define a bin named '" + f.name() + "'; each function needs its own name "
                         + "(target/lambda/<name>/bootstrap): select one with --package");
             }
         }

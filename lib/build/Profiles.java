@@ -24,13 +24,8 @@ final class Profiles {
 
     /**
      * CARGO_PROFILE_<PROFILE>_<KEY>=value, or null when the root Cargo.toml's profile (or one it
-     * inherits) or the environment already sets that key: the workspace's choice always wins.
+     * inherits; profiles as read()) or the environment already sets that key: the workspace's choice wins.
      */
-    static Map.Entry<String, String> defaultSetting(Path rootManifest, String profile, Map<String, String> env, String key, String value) {
-        return defaultSetting(read(rootManifest), profile, env, key, value);
-    }
-
-    /** The same, on profiles already read with read(). */
     static Map.Entry<String, String> defaultSetting(Map<String, Map<String, String>> profiles, String profile, Map<String, String> env,
                                                     String key, String value) {
         String name = envName(profile, key);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 final class Exec {
     private Exec() {}
 
+    /** A program run to completion: its exit code and everything it printed. */
     static final class Result {
         final int exit;
         final String out;
@@ -27,6 +28,17 @@ final class Exec {
         Result(int exit, String out, String err) {
             this.exit = exit;
             this.out = out;
+            this.err = err;
+        }
+    }
+
+    /** A program whose output was streamed: its exit code, and a copy of its stderr to explain a failure. */
+    static final class Streamed {
+        final int exit;
+        final String err;
+
+        Streamed(int exit, String err) {
+            this.exit = exit;
             this.err = err;
         }
     }
@@ -42,7 +54,7 @@ final class Exec {
      * Streams the program's output live (a person is watching cargo) and also keeps its stderr, so a
      * failure can be explained afterwards. No timeout: a build takes as long as it takes.
      */
-    static Result stream(Path dir, List<String> command, Map<String, String> env, OutputStream out, OutputStream err) {
+    static Streamed stream(Path dir, List<String> command, Map<String, String> env, OutputStream out, OutputStream err) {
         return stream(dir, command, env, out, err, null);
     }
 
@@ -50,14 +62,14 @@ final class Exec {
      * As above; onExit runs if this JVM is shut down (Ctrl-C) while the program runs. The program itself is
      * destroyed then anyway; onExit stops what it started elsewhere (a container the engine runs, say).
      */
-    static Result stream(Path dir, List<String> command, Map<String, String> env, OutputStream out, OutputStream err,
+    static Streamed stream(Path dir, List<String> command, Map<String, String> env, OutputStream out, OutputStream err,
                          Runnable onExit) {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         Thread hook = onExit == null ? null : new Thread(onExit, "stop " + command.get(0));
         if (hook != null) Runtime.getRuntime().addShutdownHook(hook);
         try {
             int exit = execute(dir, command, env, out, new Tee(err, kept), 0);
-            return new Result(exit, "", kept.toString(StandardCharsets.UTF_8));
+            return new Streamed(exit, kept.toString(StandardCharsets.UTF_8));
         } finally {
             if (hook != null) {
                 try {
@@ -79,13 +91,13 @@ final class Exec {
             ProcessResult r = pe.execute();
             return r.getExitValue();
         } catch (TimeoutException e) {
-            throw new Cli.UserError(3, command.get(0) + " did not answer within " + timeoutSeconds
+            throw new Cli.Timeout(command.get(0) + " did not answer within " + timeoutSeconds
                     + " s (" + String.join(" ", command) + "); is it waiting for a lock or the network?");
         } catch (IOException e) {
-            throw new Cli.UserError(3, "cannot run " + command.get(0) + ": " + e.getMessage());
+            throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "cannot run " + command.get(0) + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Cli.UserError(130, "interrupted while running " + command.get(0));
+            throw new Cli.UserError(ExitCode.INTERRUPTED, "interrupted while running " + command.get(0));
         } catch (InvalidExitValueException e) {
             return e.getExitValue();
         }
@@ -116,8 +128,15 @@ final class Exec {
         }
     }
 
-    /** The first executable called name on PATH (as a shell would find it), without starting anything. */
-    static Optional<Path> onPath(String name, Map<String, String> env) {
+    /**
+     * The program a command names, found as a shell (and cargo-zigbuild's `which`) finds it, without starting
+     * anything: a name with a slash is a path, any other name the first executable of that name on PATH.
+     */
+    static Optional<Path> which(String name, Map<String, String> env) {
+        if (name.contains("/")) {
+            Path p = Path.of(name);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
         String path = env.getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) continue;

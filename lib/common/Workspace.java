@@ -14,29 +14,18 @@ import java.util.function.UnaryOperator;
 /** A Cargo workspace as `cargo metadata --no-deps` describes it: its root, target folder and functions. */
 final class Workspace {
     /** A Lambda function: one bin target of a workspace member. */
-    static final class Function {
-        final String name;
-        final String pkg;
-
-        Function(String name, String pkg) {
-            this.name = name;
-            this.pkg = pkg;
-        }
-    }
+    record Function(String name, String pkg) {}
 
     final Path root;
     final Path targetDir;
-    /** The manifest cargo was pointed at (a member's, or the root's). */
-    final Path manifest;
     /** The package that manifest belongs to when it is a member's own, else null. */
     final String manifestPackage;
     final List<Function> functions;
     final List<String> packages;
 
-    private Workspace(Path root, Path targetDir, Path manifest, String manifestPackage, List<Function> functions, List<String> packages) {
+    private Workspace(Path root, Path targetDir, String manifestPackage, List<Function> functions, List<String> packages) {
         this.root = root;
         this.targetDir = targetDir;
-        this.manifest = manifest;
         this.manifestPackage = manifestPackage;
         this.functions = functions;
         this.packages = packages;
@@ -48,7 +37,7 @@ final class Workspace {
             Path m = cwd.resolve(manifestPath).normalize();
             if (Files.isDirectory(m)) m = m.resolve("Cargo.toml");
             if (!Files.isRegularFile(m)) {
-                throw new Cli.UserError(2, "no Cargo.toml at " + manifestPath + " (--manifest-path takes the path of a Cargo.toml)");
+                throw new Cli.UserError(ExitCode.USAGE, "no Cargo.toml at " + manifestPath + " (--manifest-path takes the path of a Cargo.toml)");
             }
             return m;
         }
@@ -56,12 +45,8 @@ final class Workspace {
             Path m = d.resolve("Cargo.toml");
             if (Files.isRegularFile(m)) return m;
         }
-        throw new Cli.UserError(2, "no Cargo.toml in " + cwd.toAbsolutePath().normalize()
+        throw new Cli.UserError(ExitCode.USAGE, "no Cargo.toml in " + cwd.toAbsolutePath().normalize()
                 + " or any folder above it: run this inside a Cargo workspace, or pass --manifest-path PATH/Cargo.toml");
-    }
-
-    static Workspace load(Path manifest, Map<String, String> env) {
-        return load(manifest, env, UnaryOperator.identity());
     }
 
     /** runner: where cargo metadata runs (the container build may run it in its container). */
@@ -69,9 +54,14 @@ final class Workspace {
         List<String> cmd = runner.apply(List.of("cargo", "metadata", "--format-version", "1", "--no-deps", "--manifest-path", manifest.toString()));
         Exec.Result r = Exec.capture(manifest.getParent(), cmd, env, 300);
         if (r.exit != 0) {
-            throw new Cli.UserError(2, "cargo metadata failed for " + manifest + ": " + lastErrorLine(r.err));
+            throw new Cli.UserError(ExitCode.USAGE, "cargo metadata failed for " + manifest + ": " + lastErrorLine(r.err));
         }
-        JsonObject meta = Json.parse(r.out).asObject();
+        return parse(manifest, r.out);
+    }
+
+    /** The workspace that `cargo metadata --format-version 1 --no-deps --manifest-path manifest` printed. */
+    static Workspace parse(Path manifest, String metadataJson) {
+        JsonObject meta = Json.parse(metadataJson).asObject();
         Path root = Path.of(meta.getString("workspace_root", manifest.getParent().toString()));
         Path target = Path.of(meta.getString("target_directory", root.resolve("target").toString()));
         Set<String> members = new HashSet<>();
@@ -93,7 +83,7 @@ final class Workspace {
                 }
             }
         }
-        return new Workspace(root, target, manifest, manifestPackage, functions, packages);
+        return new Workspace(root, target, manifestPackage, List.copyOf(functions), List.copyOf(packages));
     }
 
     /** cargo's own words for what went wrong: its last `error:` line, else its last line. */

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The existing build: every bootstrap below <target dir>/lambda, executable and passing verify-elf's policy. */
-final class CheckBuild {
-    private CheckBuild() {}
+final class BuildChecks {
+    private BuildChecks() {}
 
-    static Check bootstrap(Checks c, Checks.Site site) {
+    static Check bootstrap(Checkup c, Checkup.Site site) {
         String label = "existing build";
         if (site.manifest == null) return Check.of(Check.Status.MISSING, "bootstrap", label, null, site.problem);
         Path lambda = site.targetDir.resolve("lambda");

@@ -76,7 +76,7 @@ final class Check {
     }
 
     String toJson() {
-        return new Json.Obj().put("name", name).put("label", label).put("status", status.word).put("version", version)
+        return new JsonWriter.Obj().put("name", name).put("label", label).put("status", status.word).put("version", version)
                 .put("required", need == Need.REQUIRED).put("need", need.json).put("fix", fix)
                 .put("auto_fix", fixCommand != null).put("detail", detail).toString();
     }
@@ -93,10 +93,6 @@ final class Check {
 
         static Fix manual(String text) {
             return new Fix(text, null);
-        }
-
-        static Fix run(List<String> command) {
-            return new Fix(String.join(" ", command), command);
         }
     }
 }

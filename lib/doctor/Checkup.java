@@ -1,5 +1,3 @@
-import com.eclipsesource.json.JsonObject;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,38 +13,21 @@ import java.util.function.Supplier;
  * doctor's checks: every probe runs in parallel with a timeout, the rows come out in a fixed order,
  * and the chosen build (--for) decides which rows are required.
  */
-final class Checks {
-    enum Mode {
-        ZIG("zig", "build-lambda"), DOCKER("docker", "build-lambda-docker"), NATIVE("native", "build-lambda-native"),
-        SMART("smart", "build-lambda-smart");
-
-        final String word, script;
-
-        Mode(String word, String script) {
-            this.word = word;
-            this.script = script;
-        }
-
-        static Mode parse(String s) {
-            for (Mode m : values()) if (m.word.equalsIgnoreCase(s)) return m;
-            return null;
-        }
-    }
-
-    final Mode mode;
+final class Checkup {
+    final BuildKind mode;
     final Target target;
     final Path manifestPath;
     final Path cwd;
     final Map<String, String> env;
     final long timeout;
-    final CheckPlatform platform;
+    final Platform platform;
     private ExecutorService pool;
     /** The container client the docker build uses: --engine's default, CONTAINER_ENGINE, else docker. */
     final String engine;
     final boolean podmanEngine;
     final String image;
 
-    Checks(Mode mode, Target target, Path manifestPath, Path cwd, Map<String, String> env, long timeout, CheckPlatform platform) {
+    Checkup(BuildKind mode, Target target, Path manifestPath, Path cwd, Map<String, String> env, long timeout, Platform platform) {
         this.mode = mode;
         this.target = target;
         this.manifestPath = manifestPath;
@@ -79,9 +60,9 @@ final class Checks {
     }
 
     private List<Check> collect() {
-        CheckRust rust = new CheckRust(this);
-        CheckZig zig = new CheckZig(this);
-        CheckContainers containers = new CheckContainers(this);
+        RustChecks rust = new RustChecks(this);
+        ZigChecks zig = new ZigChecks(this);
+        ContainerChecks containers = new ContainerChecks(this);
         CompletableFuture<Check> jbang = async(this::jbang);
         CompletableFuture<Check> qemu = async(this::qemu);
         CompletableFuture<Check[]> docker = async(containers::docker);
@@ -90,28 +71,27 @@ final class Checks {
         // rustup overrides and .cargo/config.toml depend on the folder: probe from where the build runs.
         Site site = site();
         Path dir = site.root != null ? site.root : cwd;
-        String python = env.getOrDefault("CARGO_ZIGBUILD_PYTHON_PATH", "python3");
-        CompletableFuture<CheckProbe> rustcV = probe(dir, "rustc", "-vV");
-        CompletableFuture<CheckProbe> sysroot = probe(dir, "rustc", "--print", "sysroot");
-        CompletableFuture<CheckProbe> rustup = probe(dir, "rustup", "show", "active-toolchain");
-        CompletableFuture<CheckProbe> cargoV = probe(dir, "cargo", "--version");
-        CompletableFuture<CheckProbe> buildStd = probe(dir, "cargo", "-Zunstable-options", "config", "get", "unstable.build-std");
-        CompletableFuture<CheckProbe> pyZig = probe(dir, python, "-m", "ziglang", "version");
-        CompletableFuture<CheckProbe> binZig = probe(dir, env.getOrDefault("CARGO_ZIGBUILD_ZIG_PATH", "zig"), "version");
-        CompletableFuture<CheckProbe> pyInfo = probe(dir, python, "-c", "import sys, os, sysconfig, importlib.util as u; "
+        String python = ZigLookup.python(env);
+        CompletableFuture<Probe> rustcV = probe(dir, "rustc", "-vV");
+        CompletableFuture<Probe> sysroot = probe(dir, "rustc", "--print", "sysroot");
+        CompletableFuture<Probe> rustup = probe(dir, "rustup", "show", "active-toolchain");
+        CompletableFuture<Probe> cargoV = probe(dir, "cargo", "--version");
+        CompletableFuture<Probe> buildStd = probe(dir, "cargo", "-Zunstable-options", "config", "get", "unstable.build-std");
+        CompletableFuture<ZigLookup.Result> zigFound = async(() -> ZigLookup.find(dir, env, timeout));
+        CompletableFuture<Probe> pyInfo = probe(dir, python, "-c", "import sys, os, sysconfig, importlib.util as u; "
                 + "print(int(sys.prefix == sys.base_prefix and os.path.isfile(os.path.join(sysconfig.get_path('stdlib'), "
                 + "'EXTERNALLY-MANAGED'))), int(u.find_spec('pip') is not None))");
-        CompletableFuture<CheckProbe> czb = probe(dir, "cargo-zigbuild", "--version");
-        CompletableFuture<Check> bootstrap = async(() -> CheckBuild.bootstrap(this, site));
+        CompletableFuture<Probe> czb = probe(dir, "cargo-zigbuild", "--version");
+        CompletableFuture<Check> bootstrap = async(() -> BuildChecks.bootstrap(this, site));
 
-        CheckZig.Pip pip = new CheckZig.Pip(python, pyInfo.join(), platform);
+        ZigChecks.Pip pip = new ZigChecks.Pip(python, pyInfo.join(), platform);
         List<Check> rows = new ArrayList<>();
         rows.add(java());
         rows.add(jbang.join());
         rows.add(rust.rustc(rustcV.join(), rustup.join(), sysroot.join()));
         rows.add(rust.cargo(cargoV.join()));
         rows.add(rust.std(dir, rustcV.join(), sysroot.join(), rustup.join(), buildStd.join()));
-        rows.add(zig.zig(pyZig.join(), binZig.join(), czb.join(), pip, python));
+        rows.add(zig.zig(zigFound.join(), pip, python));
         rows.add(zig.cargoZigbuild(czb.join(), cargoV.join(), pip));
         rows.add(rust.linker(dir));
         Check[] d = docker.join();
@@ -129,12 +109,12 @@ final class Checks {
         return CompletableFuture.supplyAsync(s, pool);
     }
 
-    private CompletableFuture<CheckProbe> probe(Path dir, String program, String... args) {
-        return async(() -> CheckProbe.run(dir, env, timeout, program, args));
+    private CompletableFuture<Probe> probe(Path dir, String program, String... args) {
+        return async(() -> Probe.run(dir, env, timeout, program, args));
     }
 
-    CheckProbe probeNow(Path dir, String program, String... args) {
-        return CheckProbe.run(dir, env, timeout, program, args);
+    Probe probeNow(Path dir, String program, String... args) {
+        return Probe.run(dir, env, timeout, program, args);
     }
 
     // ------------------------------------------------------------------ rows
@@ -153,28 +133,28 @@ final class Checks {
                 break;
             }
         }
-        var onPath = Exec.onPath("jbang", env);
+        var onPath = Exec.which("jbang", env);
         if (onPath.isEmpty() && wrapper == null) {
             return Check.ok("jbang", "JBang", null, "running under JBang; no jbang on PATH and no ./jbang here to ask its version");
         }
         String program = onPath.isPresent() ? onPath.get().toString() : wrapper.toString();
         String how = onPath.isPresent() ? "jbang on PATH: " + onPath.get()
                 : shown(wrapper) + " (the wrapper: no jbang on PATH, JBang comes from Maven Central)";
-        CheckProbe p = probeNow(cwd, program, "version");
+        Probe p = probeNow(cwd, program, "version");
         if (!p.ok()) return Check.of(Check.Status.WARN, "jbang", "JBang", null, how + "; " + p.why());
         return Check.ok("jbang", "JBang", p.version(), how);
     }
 
     private Check qemu() {
-        String arch = target.dirName.split("-", 2)[0];
+        String arch = target.cargoTriple.split("-", 2)[0];
         String label = "qemu-user (" + arch + ")";
         for (String name : List.of("qemu-" + arch + "-static", "qemu-" + arch)) {
-            if (Exec.onPath(name, env).isEmpty()) continue;
-            CheckProbe p = probeNow(cwd, name, "--version");
+            if (Exec.which(name, env).isEmpty()) continue;
+            Probe p = probeNow(cwd, name, "--version");
             if (p.ok()) return Check.ok("qemu", label, p.version(), name + " runs " + arch + " bootstraps here: " + name + " target/lambda/NAME/bootstrap");
             return Check.of(Check.Status.FAIL, "qemu", label, null, p.why());
         }
-        Check.Fix f = CheckPlatform.first(platform.aptInstall("qemu-user-static"),
+        Check.Fix f = Platform.first(platform.aptInstall("qemu-user-static"),
                 platform.mac ? Check.Fix.manual("none on macOS: run the bootstrap in a container (docker run --platform linux/arm64)") : null,
                 Check.Fix.manual("install qemu-user (qemu-" + arch + ")"));
         return Check.of(Check.Status.MISSING, "qemu", label, null, "runs " + arch + " bootstraps on this " + platform.arch
@@ -190,13 +170,13 @@ final class Checks {
             s.problem = "no Cargo.toml in " + cwd + " or above (run doctor inside the workspace, or pass --manifest-path)";
             return s;
         }
-        CheckProbe meta = probeNow(s.manifest.getParent(), "cargo", "metadata", "--format-version", "1", "--no-deps",
+        Probe meta = probeNow(s.manifest.getParent(), "cargo", "metadata", "--format-version", "1", "--no-deps",
                 "--manifest-path", s.manifest.toString());
         if (meta.ok()) {
             try {
-                JsonObject m = com.eclipsesource.json.Json.parse(meta.out).asObject();
-                s.root = Path.of(m.getString("workspace_root", s.manifest.getParent().toString()));
-                s.targetDir = Path.of(m.getString("target_directory", s.root.resolve("target").toString()));
+                Workspace ws = Workspace.parse(s.manifest, meta.out);
+                s.root = ws.root;
+                s.targetDir = ws.targetDir;
                 return s;
             } catch (RuntimeException e) {
                 // unreadable metadata: fall back to cargo's defaults below
@@ -214,7 +194,7 @@ final class Checks {
         Map<String, Check> by = new LinkedHashMap<>();
         rows.forEach(r -> by.put(r.name, r));
         Check.Need req = Check.Need.REQUIRED, opt = Check.Need.OPTIONAL, no = Check.Need.NOT_NEEDED;
-        boolean docker = mode == Mode.DOCKER, zig = mode == Mode.ZIG, nativeSet = mode == Mode.NATIVE || mode == Mode.SMART;
+        boolean docker = mode == BuildKind.DOCKER, zig = mode == BuildKind.ZIG, nativeSet = mode == BuildKind.NATIVE || mode == BuildKind.SMART;
         // The docker build runs cargo metadata in its container when the host has no cargo.
         by.get("rustc").need = docker ? opt : req;
         by.get("cargo").need = docker ? opt : req;
@@ -222,7 +202,7 @@ final class Checks {
         by.get("zig").need = zig ? req : no;
         by.get("cargo-zigbuild").need = zig ? req : no;
         by.get("linker").need = nativeSet ? req : no;
-        Check.Need engines = docker ? req : mode == Mode.SMART ? opt : no;
+        Check.Need engines = docker ? req : mode == BuildKind.SMART ? opt : no;
         by.get("docker").need = engines;
         by.get("docker-engine").need = engines;
         by.get("podman").need = engines == req ? opt : engines;
@@ -232,7 +212,7 @@ final class Checks {
             by.get("podman").need = req;
         }
         by.get("image").need = engines;
-        String arch = target.dirName.split("-", 2)[0];
+        String arch = target.cargoTriple.split("-", 2)[0];
         by.get("qemu").need = platform.linux && platform.arch.equals(arch) ? no : opt;
         by.get("bootstrap").need = opt;
     }

@@ -7,15 +7,15 @@ import java.util.Map;
  * The container rows: the docker client, its engine (two rows: a client without a running engine is the
  * confusing case), podman, and the image the docker build runs, asked of the engine that build uses.
  */
-final class CheckContainers {
-    private final Checks c;
+final class ContainerChecks {
+    private final Checkup c;
     private final Map<String, String> env;
-    private final CheckPlatform platform;
+    private final Platform platform;
     private final Path cwd;
     private final String engine, image;
     private final boolean podmanEngine;
 
-    CheckContainers(Checks c) {
+    ContainerChecks(Checkup c) {
         this.c = c;
         this.env = c.env;
         this.platform = c.platform;
@@ -25,14 +25,14 @@ final class CheckContainers {
         this.podmanEngine = c.podmanEngine;
     }
 
-    private CheckProbe probeNow(Path dir, String program, String... args) {
+    private Probe probeNow(Path dir, String program, String... args) {
         return c.probeNow(dir, program, args);
     }
 
     Check[] docker() {
         String docker = podmanEngine ? "docker" : engine;
-        CheckProbe v = probeNow(cwd, docker, "--version");
-        Check.Fix client = CheckPlatform.first(platform.aptInstall("docker.io"), platform.mac ? Check.Fix.manual("brew install --cask docker") : null,
+        Probe v = probeNow(cwd, docker, "--version");
+        Check.Fix client = Platform.first(platform.aptInstall("docker.io"), platform.mac ? Check.Fix.manual("brew install --cask docker") : null,
                 Check.Fix.manual("install Docker: https://docs.docker.com/engine/install/"));
         if (!v.found()) {
             Check row = Check.of(Check.Status.MISSING, "docker", "docker client", null, "docker not found on PATH").fix(client);
@@ -42,10 +42,10 @@ final class CheckContainers {
         Check row = v.ok() ? Check.ok("docker", "docker client", v.version(), v.tool
                 + (v.firstLine().toLowerCase(Locale.ROOT).contains("podman") ? " (podman's docker command)" : ""))
                 : Check.of(Check.Status.FAIL, "docker", "docker client", null, v.why()).fix(client);
-        CheckProbe info = probeNow(cwd, docker, "info", "--format", "{{.ServerVersion}}");
+        Probe info = probeNow(cwd, docker, "info", "--format", "{{.ServerVersion}}");
         String start = platform.mac ? "start Docker Desktop (open -a Docker)"
                 : (platform.root ? "" : "sudo ") + "systemctl start docker (or set DOCKER_HOST to a running engine)";
-        String orPodman = Exec.onPath("podman", env).isPresent() ? "; or use podman: export CONTAINER_ENGINE=podman (or --engine podman)"
+        String orPodman = Exec.which("podman", env).isPresent() ? "; or use podman: export CONTAINER_ENGINE=podman (or --engine podman)"
                 : platform.apt ? "; or use podman: " + (platform.root ? "" : "sudo ") + "apt-get install podman, then export CONTAINER_ENGINE=podman" : "";
         if (info.ok() && !info.firstLine().isBlank()) {
             return new Check[]{row, Check.ok("docker-engine", "docker engine", info.firstLine(), "answers `docker info`")};
@@ -56,14 +56,14 @@ final class CheckContainers {
     }
 
     Check podman() {
-        CheckProbe v = probeNow(cwd, "podman", "--version");
-        Check.Fix install = CheckPlatform.first(platform.aptInstall("podman", "runc"), platform.brew("podman"),
+        Probe v = probeNow(cwd, "podman", "--version");
+        Check.Fix install = Platform.first(platform.aptInstall("podman", "runc"), platform.brew("podman"),
                 Check.Fix.manual("install podman: https://podman.io/docs/installation"));
         if (!v.found()) {
             return Check.of(Check.Status.MISSING, "podman", "podman", null, "podman not found on PATH (an engine the docker build can use instead)")
                     .fix(install);
         }
-        CheckProbe info = probeNow(cwd, "podman", "info", "--format", "{{.Version.Version}}");
+        Probe info = probeNow(cwd, "podman", "info", "--format", "{{.Version.Version}}");
         if (!info.ok()) {
             return Check.of(Check.Status.MISSING, "podman", "podman", v.version(), "podman is installed, but " + info.why())
                     .fix("see `podman info`" + (platform.mac ? " (podman machine init && podman machine start)" : ""));
@@ -75,7 +75,7 @@ final class CheckContainers {
         String name = Path.of(engine).getFileName().toString(), label = "container image";
         int colon = image.lastIndexOf(':');
         String tag = colon > image.lastIndexOf('/') && !image.contains("@") ? image.substring(colon + 1) : null;
-        CheckProbe p = probeNow(cwd, engine, "image", "inspect", "--format", "{{.Id}}", image);
+        Probe p = probeNow(cwd, engine, "image", "inspect", "--format", "{{.Id}}", image);
         if (p.ok()) return Check.ok("image", label, tag, image + " (in " + name + "; BUILD_LAMBDA_IMAGE or --image choose another)");
         if (!p.answered) return Check.of(Check.Status.MISSING, "image", label, null, image + ": " + p.why());
         String said = Workspace.lastErrorLine(p.err.isBlank() ? p.out : p.err);

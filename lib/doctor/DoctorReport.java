@@ -4,36 +4,29 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** doctor's output: a table with a fix line under each row that is not ok, or a JSON array. */
-final class CheckReport {
-    private CheckReport() {}
+final class DoctorReport {
+    private DoctorReport() {}
 
-    static void print(PrintWriter out, boolean json, Checks.Mode mode, List<Check> rows) {
+    static void print(PrintWriter out, boolean json, BuildKind mode, List<Check> rows) {
         if (json) {
-            out.println(Json.array(rows.stream().map(Check::toJson).collect(Collectors.toList())));
+            out.println(JsonWriter.array(rows.stream().map(Check::toJson).collect(Collectors.toList())));
             out.flush();
             return;
         }
-        List<String[]> t = new ArrayList<>();
-        t.add(new String[]{"CHECK", "STATUS", "VERSION", "REQUIRED", "FIX / NOTE"});
+        TextTable t = new TextTable(5).row("CHECK", "STATUS", "VERSION", "REQUIRED", "FIX / NOTE");
         for (Check c : rows) {
             String status = c.ok() ? c.status.word : c.status.word.toUpperCase(java.util.Locale.ROOT);
-            t.add(new String[]{c.label, status, c.version == null ? "-" : c.version, c.need.word, c.detail == null ? "" : c.detail});
+            t.row(c.label, status, c.version == null ? "-" : c.version, c.need.word, c.detail == null ? "" : c.detail);
             // A row the chosen build does not need keeps its fix in --json only: the table stays about this build.
-            if (!c.ok() && c.fix != null && c.need != Check.Need.NOT_NEEDED) t.add(new String[]{"", "", "", "", "fix: " + c.fix});
+            if (!c.ok() && c.fix != null && c.need != Check.Need.NOT_NEEDED) t.row("", "", "", "", "fix: " + c.fix);
         }
-        int[] w = new int[4];
-        for (String[] row : t) for (int i = 0; i < w.length; i++) w[i] = Math.max(w[i], row[i].length());
-        for (String[] row : t) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < w.length; i++) sb.append(row[i]).append(" ".repeat(w[i] - row[i].length() + 2));
-            out.println(sb.append(row[4]).toString().stripTrailing());
-        }
+        t.print(out);
         out.println();
         out.println(summary(mode, rows));
         out.flush();
     }
 
-    static String summary(Checks.Mode mode, List<Check> rows) {
+    static String summary(BuildKind mode, List<Check> rows) {
         String build = "the " + mode.word + " build (" + mode.script + ")";
         List<Check> blocking = rows.stream().filter(Check::blocking).collect(Collectors.toList());
         long warnings = rows.stream().filter(c -> c.status == Check.Status.WARN && c.need != Check.Need.NOT_NEEDED).count();
@@ -47,6 +40,6 @@ final class CheckReport {
     }
 
     static int exitCode(List<Check> rows) {
-        return rows.stream().anyMatch(Check::blocking) ? 1 : 0;
+        return (rows.stream().anyMatch(Check::blocking) ? ExitCode.CHECK_FAILED : ExitCode.OK).code;
     }
 }

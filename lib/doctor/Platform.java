@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** The host as doctor's fix commands see it: which package manager, which arch, root or not. */
-final class CheckPlatform {
+final class Platform {
     final boolean linux, mac;
     /** Debian, Ubuntu and their derivatives: apt-get. */
     final boolean apt;
@@ -14,7 +14,7 @@ final class CheckPlatform {
     /** aarch64 or x86_64 (as in Rust triples), else what the JVM says. */
     final String arch;
 
-    CheckPlatform(boolean linux, boolean mac, boolean apt, boolean root, String arch) {
+    Platform(boolean linux, boolean mac, boolean apt, boolean root, String arch) {
         this.linux = linux;
         this.mac = mac;
         this.apt = apt;
@@ -22,7 +22,7 @@ final class CheckPlatform {
         this.arch = arch;
     }
 
-    static CheckPlatform detect() {
+    static Platform detect() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         boolean linux = os.contains("linux"), mac = os.contains("mac") || os.contains("darwin");
         boolean apt = false;
@@ -40,7 +40,7 @@ final class CheckPlatform {
         }
         String a = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String arch = a.equals("amd64") || a.equals("x86_64") ? "x86_64" : a.equals("aarch64") || a.equals("arm64") ? "aarch64" : a;
-        return new CheckPlatform(linux, mac, apt, uid() == 0, arch);
+        return new Platform(linux, mac, apt, uid() == 0, arch);
     }
 
     private static long uid() {

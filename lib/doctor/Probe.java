@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** One external program asked one question, with a timeout: doctor never waits on a hung `docker info`. */
-final class CheckProbe {
+final class Probe {
     /** The program as found on PATH (or as given with a slash); null when there is none. */
     final Path tool;
     /** The command as a person would type it, for messages. */
@@ -18,7 +18,7 @@ final class CheckProbe {
     /** Why there is no answer: not found, did not start, did not finish in time. */
     final String problem;
 
-    private CheckProbe(Path tool, String shown, boolean answered, int exit, String out, String err, String problem) {
+    private Probe(Path tool, String shown, boolean answered, int exit, String out, String err, String problem) {
         this.tool = tool;
         this.shown = shown;
         this.answered = answered;
@@ -28,30 +28,22 @@ final class CheckProbe {
         this.problem = problem;
     }
 
-    static CheckProbe run(Path dir, Map<String, String> env, long timeoutSeconds, String program, String... args) {
+    static Probe run(Path dir, Map<String, String> env, long timeoutSeconds, String program, String... args) {
         String shown = program + (args.length == 0 ? "" : " " + String.join(" ", args));
-        Optional<Path> tool = locate(program, env);
-        if (tool.isEmpty()) return new CheckProbe(null, shown, false, -1, "", "", program + " not found on PATH");
+        Optional<Path> tool = Exec.which(program, env);
+        if (tool.isEmpty()) return new Probe(null, shown, false, -1, "", "", program + " not found on PATH");
         List<String> cmd = new ArrayList<>();
         cmd.add(tool.get().toString());
         cmd.addAll(List.of(args));
         try {
             Exec.Result r = Exec.capture(dir, cmd, env, timeoutSeconds);
-            return new CheckProbe(tool.get(), shown, true, r.exit, r.out, r.err, null);
+            return new Probe(tool.get(), shown, true, r.exit, r.out, r.err, null);
+        } catch (Cli.Timeout e) {
+            return new Probe(tool.get(), shown, false, -1, "", "", "`" + shown + "` did not answer within " + timeoutSeconds + " s");
         } catch (Cli.UserError e) {
-            String why = e.getMessage().contains("did not answer within")
-                    ? "`" + shown + "` did not answer within " + timeoutSeconds + " s" : e.getMessage();
-            return new CheckProbe(tool.get(), shown, false, -1, "", "", why);
+            String why = e.getMessage();
+            return new Probe(tool.get(), shown, false, -1, "", "", why);
         }
-    }
-
-    /** As cargo-zigbuild's `which` does: a name with a slash is a path, anything else is looked up on PATH. */
-    static Optional<Path> locate(String program, Map<String, String> env) {
-        if (program.contains("/")) {
-            Path p = Path.of(program);
-            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
-        }
-        return Exec.onPath(program, env);
     }
 
     boolean found() {

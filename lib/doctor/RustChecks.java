@@ -9,18 +9,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The Rust rows: rustc and cargo (and whose toolchain), the target's std, and a linker for native builds. */
-final class CheckRust {
+final class RustChecks {
     private final Map<String, String> env;
-    private final CheckPlatform platform;
+    private final Platform platform;
     private final Target target;
 
-    CheckRust(Checks c) {
+    RustChecks(Checkup c) {
         this.env = c.env;
         this.platform = c.platform;
         this.target = c.target;
     }
 
-    Check rustc(CheckProbe v, CheckProbe rustup, CheckProbe sysroot) {
+    Check rustc(Probe v, Probe rustup, Probe sysroot) {
         if (!v.found()) {
             return Check.of(Check.Status.MISSING, "rustc", "rustc", null, "rustc not found on PATH").fix(rustFix());
         }
@@ -31,7 +31,7 @@ final class CheckRust {
         return Check.ok("rustc", "rustc", releaseOf(v.out), toolchain(rustup, sysroot));
     }
 
-    Check cargo(CheckProbe v) {
+    Check cargo(Probe v) {
         if (!v.found()) {
             return Check.of(Check.Status.MISSING, "cargo", "cargo", null, "cargo not found on PATH").fix(rustFix());
         }
@@ -40,20 +40,20 @@ final class CheckRust {
     }
 
     Check.Fix rustFix() {
-        return CheckPlatform.first(platform.mac ? Check.Fix.manual("brew install rustup && rustup-init -y") : null,
+        return Platform.first(platform.mac ? Check.Fix.manual("brew install rustup && rustup-init -y") : null,
                 Check.Fix.manual("install Rust with rustup: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh"
                         + (platform.apt ? " (Debian 12 offline: apt-get install rustc-web cargo-web)" : "")));
     }
 
-    private String toolchain(CheckProbe rustup, CheckProbe sysroot) {
+    private String toolchain(Probe rustup, Probe sysroot) {
         String root = sysroot.ok() ? sysroot.firstLine() : "?";
         if (rustup.ok()) return "rustup toolchain " + rustup.firstLine() + ", sysroot " + root;
         if (!rustup.found()) return "not managed by rustup; sysroot " + root;
         return "rustup: " + rustup.why() + "; sysroot " + root;
     }
 
-    Check std(Path dir, CheckProbe rustcV, CheckProbe sysroot, CheckProbe rustup, CheckProbe buildStd) {
-        String triple = target.dirName, label = "std " + triple;
+    Check std(Path dir, Probe rustcV, Probe sysroot, Probe rustup, Probe buildStd) {
+        String triple = target.cargoTriple, label = "std " + triple;
         if (!rustcV.ok() || !sysroot.ok()) {
             return Check.of(Check.Status.MISSING, "std", label, null, "needs a working rustc (see the rustc row)").fix(rustFix());
         }
@@ -64,7 +64,7 @@ final class CheckRust {
 
         Path src = root.resolve("lib/rustlib/src/rust/library");
         boolean rustSrc = Files.isDirectory(src);
-        Path configured = configWith(dir, CheckRust::enablesBuildStd);
+        Path configured = configWith(dir, RustChecks::enablesBuildStd);
         if (buildStd.ok() && rustSrc) {
             return Check.ok("std", label, version, "built from source (build-std " + buildStd.firstLine().replaceFirst("^.*?=\\s*", "")
                     + "; rust-src in " + src + ")");
@@ -92,17 +92,16 @@ final class CheckRust {
     }
 
     private boolean isRustupDist(Path sysroot) {
-        String home = env.getOrDefault("RUSTUP_HOME", Path.of(System.getProperty("user.home"), ".rustup").toString());
-        return sysroot.toAbsolutePath().normalize().startsWith(Path.of(home, "toolchains").toAbsolutePath().normalize());
+        return sysroot.toAbsolutePath().normalize().startsWith(RustHomes.rustup(env).resolve("toolchains").normalize());
     }
 
     Check linker(Path dir) {
-        String triple = target.dirName, arch = triple.split("-", 2)[0];
+        String triple = target.cargoTriple, arch = triple.split("-", 2)[0];
         if (platform.linux && platform.arch.equals(arch)) {
-            var cc = Exec.onPath("cc", env);
+            var cc = Exec.which("cc", env);
             if (cc.isPresent()) return Check.ok("linker", "linker", null, "the host's cc links " + triple + " (same arch)");
             return Check.of(Check.Status.MISSING, "linker", "linker", null, "no cc on PATH")
-                    .fix(CheckPlatform.first(platform.aptInstall("gcc"), Check.Fix.manual("install a C compiler (gcc or clang) as cc")));
+                    .fix(Platform.first(platform.aptInstall("gcc"), Check.Fix.manual("install a C compiler (gcc or clang) as cc")));
         }
         String envName = "CARGO_TARGET_" + triple.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_') + "_LINKER";
         String linker = env.get(envName), from = envName;
@@ -114,7 +113,7 @@ final class CheckRust {
             }
         }
         if (linker != null) {
-            var found = CheckProbe.locate(linker, env);
+            var found = Exec.which(linker, env);
             if (found.isPresent()) return Check.ok("linker", "linker", null, linker + " (set in " + from + ")");
             return Check.of(Check.Status.MISSING, "linker", "linker", null, linker + " (set in " + from + ") not found")
                     .fix("install " + linker + ", or point [target." + triple + "] linker at one that exists");
@@ -122,7 +121,7 @@ final class CheckRust {
         String gcc = arch + "-linux-gnu-gcc";
         String why = "no linker set for " + triple + " ([target." + triple + "] linker in .cargo/config.toml, or " + envName
                 + "): a native build on this " + platform.arch + " host needs one"
-                + (Exec.onPath(gcc, env).isPresent() ? "; " + gcc + " is installed (fine for -gnu targets; musl links best with zig)" : "");
+                + (Exec.which(gcc, env).isPresent() ? "; " + gcc + " is installed (fine for -gnu targets; musl links best with zig)" : "");
         String fix = (platform.apt ? (platform.root ? "" : "sudo ") + "apt-get install gcc-" + arch + "-linux-gnu, then " : "")
                 + "add [target." + triple + "] linker = \"" + gcc + "\" to .cargo/config.toml, or build with zig (--for zig)";
         return Check.of(Check.Status.MISSING, "linker", "linker", null, why).fix(fix);
@@ -130,7 +129,7 @@ final class CheckRust {
 
     static String releaseOf(String rustcVV) {
         for (String line : rustcVV.split("\\R")) if (line.startsWith("release:")) return line.substring(8).trim();
-        return CheckProbe.versionIn(rustcVV);
+        return Probe.versionIn(rustcVV);
     }
 
     private static boolean hasFiles(Path dir) {
@@ -149,7 +148,7 @@ final class CheckRust {
             files.add(d.resolve(".cargo/config.toml"));
             files.add(d.resolve(".cargo/config"));
         }
-        Path home = Path.of(env.getOrDefault("CARGO_HOME", Path.of(System.getProperty("user.home"), ".cargo").toString()));
+        Path home = RustHomes.cargo(env);
         files.add(home.resolve("config.toml"));
         files.add(home.resolve("config"));
         for (Path f : files.stream().distinct().collect(Collectors.toList())) {

@@ -65,7 +65,7 @@ final class SmartArgs {
         if (given != null) {
             Path d = cwd.resolve(given).normalize();
             if (!defines(d.resolve("jbang-catalog.json"), aliases)) {
-                throw new Cli.UserError(2, "no jbang-catalog.json in " + d + " defining " + String.join(", ", aliases) + " (--catalog)");
+                throw new Cli.UserError(ExitCode.USAGE, "no jbang-catalog.json in " + d + " defining " + String.join(", ", aliases) + " (--catalog)");
             }
             return d;
         }
@@ -76,7 +76,7 @@ final class SmartArgs {
                 if (defines(d.resolve("jbang-catalog.json"), aliases)) return d;
             }
         }
-        throw new Cli.UserError(3, "no jbang-catalog.json defining " + String.join(", ", aliases) + " in " + cwd
+        throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "no jbang-catalog.json defining " + String.join(", ", aliases) + " in " + cwd
                 + " or above" + (manifest != null ? " (nor above " + manifest + ")" : "")
                 + ": run from the folder holding the build scripts' catalog, or pass --catalog DIR");
     }
@@ -93,10 +93,10 @@ final class SmartArgs {
 
     /** jbang on PATH, else the catalog's own ./jbang wrapper. */
     static String jbang(Path catalogDir, Map<String, String> env) {
-        if (Exec.onPath("jbang", env).isPresent()) return "jbang";
+        if (Exec.which("jbang", env).isPresent()) return "jbang";
         Path wrapper = catalogDir.resolve("jbang");
         if (Files.isExecutable(wrapper)) return wrapper.toString();
-        throw new Cli.UserError(3, "jbang not found on PATH and no ./jbang wrapper in " + catalogDir
+        throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "jbang not found on PATH and no ./jbang wrapper in " + catalogDir
                 + ": install JBang (https://www.jbang.dev/download/)");
     }
 

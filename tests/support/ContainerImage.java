@@ -52,7 +52,7 @@ final class ContainerImage {
     static synchronized String tag() {
         if (tag != null) return tag;
         Path zig = zigDir();
-        Path zigbuild = BuildLambdaTest.realCargoZigbuild();
+        Path zigbuild = Fixtures.realCargoZigbuild();
         String t = "localhost/build-lambda-test:" + hash(zig, zigbuild);
         if (podman(List.of("image", "exists", t), 60).exit != 0) make(t, zig, zigbuild);
         tag = t;

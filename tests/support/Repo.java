@@ -15,6 +15,16 @@ final class Repo {
         throw new IllegalStateException("run the tests from inside the project (no jbang-catalog.json above " + p + ")");
     }
 
+    /** The zig version setup.sh installs (its ZIG_VERSION line). */
+    static String pinnedZig() {
+        try {
+            return Files.readAllLines(ROOT.resolve("setup.sh")).stream().filter(l -> l.startsWith("ZIG_VERSION="))
+                    .map(l -> l.substring(12).replaceAll("\\s.*", "")).findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A fresh folder below target/test-work/ that no other test uses. */
     static Path scratch(String name) {
         try {

@@ -1,0 +1,79 @@
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The zig cargo-zigbuild will use, found as it finds it (its zig.rs): `python -m ziglang` (the python is
+ * CARGO_ZIGBUILD_PYTHON_PATH, else python3) first, then CARGO_ZIGBUILD_ZIG_PATH, else zig on PATH; a zig
+ * older than 0.9 is skipped. The build (for the manifest) and doctor (for its row) both ask here.
+ */
+final class ZigLookup {
+    private ZigLookup() {}
+
+    /** One place cargo-zigbuild looks. version: what `... version` printed, null when it did not answer. */
+    record Candidate(String shown, Path tool, String version, String problem) {
+        boolean answered() {
+            return version != null;
+        }
+
+        /** Older than 0.9: cargo-zigbuild passes it over. */
+        boolean tooOld() {
+            int[] v = majorMinor(version);
+            return v != null && v[0] == 0 && v[1] < 9;
+        }
+    }
+
+    /** chosen: the one cargo-zigbuild uses, or null; tried: every place looked, in order. */
+    record Result(Candidate chosen, List<Candidate> tried) {
+        /** Why nothing was chosen, in a user's words. */
+        String whyNone() {
+            List<String> parts = new ArrayList<>();
+            for (Candidate c : tried) {
+                parts.add(c.tooOld() ? c.shown() + " is zig " + c.version() + ", cargo-zigbuild needs 0.9 or later"
+                        : "`" + c.shown() + "`: " + c.problem());
+            }
+            return String.join("; ", parts);
+        }
+    }
+
+    static String python(Map<String, String> env) {
+        return env.getOrDefault("CARGO_ZIGBUILD_PYTHON_PATH", "python3");
+    }
+
+    static Result find(Path dir, Map<String, String> env, long timeoutSeconds) {
+        String python = python(env);
+        List<Candidate> tried = new ArrayList<>();
+        tried.add(ask(dir, env, timeoutSeconds, python + " -m ziglang", python, "-m", "ziglang", "version"));
+        String zig = env.getOrDefault("CARGO_ZIGBUILD_ZIG_PATH", "zig");
+        tried.add(ask(dir, env, timeoutSeconds, zig, zig, "version"));
+        Candidate chosen = tried.stream().filter(c -> c.answered() && !c.tooOld()).findFirst().orElse(null);
+        return new Result(chosen, tried);
+    }
+
+    private static Candidate ask(Path dir, Map<String, String> env, long timeoutSeconds, String shown, String program, String... args) {
+        Path tool = Exec.which(program, env).orElse(null);
+        if (tool == null) return new Candidate(shown, null, null, program + " not found" + (program.contains("/") ? "" : " on PATH"));
+        List<String> cmd = new ArrayList<>(List.of(tool.toString()));
+        cmd.addAll(List.of(args));
+        try {
+            Exec.Result r = Exec.capture(dir, cmd, env, timeoutSeconds);
+            String line = r.out.strip().lines().findFirst().orElse("");
+            if (r.exit == 0 && majorMinor(line) != null) return new Candidate(shown, tool, line, null);
+            String said = Workspace.lastErrorLine(r.err.isBlank() ? r.out : r.err);
+            return new Candidate(shown, tool, null, "exited with " + r.exit + ": " + said);
+        } catch (Cli.UserError e) {
+            return new Candidate(shown, tool, null, e.getMessage());
+        }
+    }
+
+    private static final Pattern MAJOR_MINOR = Pattern.compile("(\\d+)\\.(\\d+)");
+
+    static int[] majorMinor(String version) {
+        if (version == null) return null;
+        Matcher m = MAJOR_MINOR.matcher(version);
+        return m.find() ? new int[]{Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+    }
+}
