@@ -155,6 +155,10 @@ enum ExitCode {
     ENGINE_UNREACHABLE(4),
     /** build-lambda-docker: the image is not present and cannot be pulled. */
     IMAGE_UNAVAILABLE(5),
+    /** invoke-lambda: the function exited or was killed during init or the invocation. */
+    FUNCTION_CRASHED(6),
+    /** invoke-lambda: the function did not answer in time (and was stopped). */
+    TIMED_OUT(7),
     /** A bug: an unexpected exception (sysexits' EX_SOFTWARE). Never a reason to try another build. */
     INTERNAL(70),
     /** An output could not be written or read back (sysexits' EX_IOERR). */
@@ -845,6 +849,7 @@ final class JsonWriter {
         if (v instanceof Raw) return ((Raw) v).text;
         if (v instanceof Obj) return v.toString();
         if (v instanceof Boolean || v instanceof Integer || v instanceof Long) return v.toString();
+        if (v instanceof Double d && Double.isFinite(d)) return d.toString();
         if (v instanceof List) {
             return "[" + ((List<?>) v).stream().map(JsonWriter::value).collect(Collectors.joining(",")) + "]";
         }

@@ -38,6 +38,17 @@ class NativeBuildTest {
     }
 
     @Test
+    void smokeRunsTheNativeBuildsBootstrapAndCatchesOneThatIsNoLambdaFunction() throws IOException {
+        // A plain program is a fine binary and no Lambda function: it exits instead of asking for an event.
+        Path ws = Fixtures.Native.workspace("not-a-lambda", "fn main() { println!(\"hi from native\"); }\n", true);
+        Proc p = run(Fixtures.Native.env(), ws, "--smoke");
+        assertEquals(1, p.exit, p.toString());
+        assertTrue(p.err.contains("build-lambda-native: FAIL smoke not-a-lambda: Runtime.ExitError during init: Runtime exited with error: "
+                + "exit status 0 (its last output: hi from native)"), p.err);
+        assertTrue(Files.isExecutable(ws.resolve("target/lambda/not-a-lambda/bootstrap")), "installed all the same");
+    }
+
+    @Test
     void withoutALinkerForTheTargetItSaysHowToSetOneUp() throws IOException {
         Path ws = Fixtures.Native.workspace("unlinked-fn", "fn main() { println!(\"hi\"); }\n", false);
         Proc p = run(Fixtures.Native.env(), ws);

@@ -168,7 +168,7 @@ class ParsersTest {
         assertEquals(BuildKind.DOCKER, BuildKind.parse("Docker"));
         assertNull(BuildKind.parse("banana"));
         assertEquals("build-lambda-native", BuildKind.NATIVE.script);
-        assertEquals(List.of(0, 1, 2, 3, 4, 5, 70, 74, 130), java.util.Arrays.stream(ExitCode.values()).map(e -> e.code).toList());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 70, 74, 130), java.util.Arrays.stream(ExitCode.values()).map(e -> e.code).toList());
     }
 
     @Test

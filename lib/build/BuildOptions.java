@@ -48,6 +48,18 @@ final class BuildOptions {
     @Option(names = "--tune", description = "for settings the profile does not set: lto = \"thin\", codegen-units = 1, and for arm64 -C target-cpu=neoverse-n1")
     boolean tune;
 
+    @Option(names = "--smoke", description = "after installing, start each bootstrap against a local Runtime API (qemu for ARM64) "
+            + "and require it to ask for an event (init succeeded); a failure fails the build, the bootstraps stay installed")
+    boolean smoke;
+
+    @Option(names = "--smoke-event", paramLabel = "DIR", description = "with --smoke (implied): send DIR/<name>.json to each function "
+            + "that has one and require an answer that is not an error")
+    Path smokeEvents;
+
+    @Option(names = "--smoke-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "the longest init, and the longest answer, of a smoke check (default: ${DEFAULT-VALUE})")
+    double smokeTimeout;
+
     @Option(names = "--json", description = "print the report as JSON on stdout (cargo's output goes to stderr)")
     boolean json;
 

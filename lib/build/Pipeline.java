@@ -61,7 +61,14 @@ final class Pipeline<T> {
         build(plan, found);
         List<Built> built = verify(plan, s.policy());
         List<Report.Row> rows = install(plan, built, s.maxSize(), tools);
+        List<String> smokeFailures = new ArrayList<>();
+        if (o.smoke || o.smokeEvents != null) rows = smoke(plan, rows, tools, smokeFailures);
         Report.print(spec.commandLine().getOut(), o.json, builder.label(), plan, rows);
+        if (!smokeFailures.isEmpty()) {
+            throw new Cli.UserError(ExitCode.CHECK_FAILED, smokeFailures.stream().map(f -> "FAIL smoke " + f).collect(Collectors.toList()),
+                    Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + plan.lambdaDir()
+                            + " are installed (they are what was built), and the report and manifest.json mark them");
+        }
         return ExitCode.OK.code;
     }
 
@@ -161,7 +168,7 @@ final class Pipeline<T> {
                     Path staged = staging.stage(zipDest, tmp -> LambdaZip.write(boot, tmp, plan.env().get("SOURCE_DATE_EPOCH")));
                     zip = new Report.Zip(zipDest, staged.toFile().length(), sha256(staged));
                 }
-                Report.Row row = new Report.Row(b.function(), plan.target(), dest, b.info(), sha256(boot), zip);
+                Report.Row row = new Report.Row(b.function(), plan.target(), dest, b.info(), sha256(boot), zip, null);
                 SizeLimits.Verdict size = SizeLimits.judge(b.function().name(), b.info().size, zip == null ? -1 : zip.size(), maxSize);
                 size.warnings().forEach(w -> err.println(me + ": warning: " + w));
                 failures.addAll(size.failures());
@@ -175,6 +182,43 @@ final class Pipeline<T> {
             staging.commit();
         }
         return rows;
+    }
+
+    /**
+     * --smoke: each installed bootstrap started against its own Runtime API (qemu where needed): init must reach
+     * GET invocation/next, and with --smoke-event an event it has must be answered without an error. The results
+     * go into the rows and a rewritten manifest.json; failures are collected for one line each.
+     */
+    private List<Report.Row> smoke(Builder.Plan plan, List<Report.Row> rows, CompletableFuture<Map<String, String>> tools,
+                                   List<String> failures) {
+        Invoker.Settings settings = new Invoker.Settings(128, "neoverse-n1", (long) (o.smokeTimeout * 1000), Map.of());
+        Path events = o.smokeEvents == null ? null : cwd.resolve(o.smokeEvents).normalize();
+        List<Report.Row> out = new ArrayList<>();
+        java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        for (Report.Row r : rows) {
+            String name = r.function().name();
+            Path event = events == null ? null : events.resolve(name + ".json");
+            byte[] body;
+            try {
+                body = event != null && Files.isRegularFile(event) ? Files.readAllBytes(event) : null;
+            } catch (IOException e) {
+                throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + event + ": " + e.getMessage());
+            }
+            Invoker.Run run = Invoker.run(name, r.bootstrap(), body, settings, quiet);
+            boolean ok = run.outcome() instanceof Invoker.Ready || run.outcome() instanceof Invoker.Answered;
+            String detail = ok ? (body == null ? "init reached invocation/next " + run.how() : "answered " + event.getFileName() + " " + run.how())
+                    : Invoker.describe(name, run).substring(name.length() + 2);
+            if (!ok) failures.add(name + ": " + detail);
+            out.add(r.withSmoke(new Report.Smoke(ok, run.initMs(), detail)));
+        }
+        try (Install.Staging staging = new Install.Staging()) {
+            List<String> entries = out.stream().map(r -> r.toJson(plan.lambdaDir())).collect(Collectors.toCollection(ArrayList::new));
+            entries.addAll(Manifest.kept(plan.lambdaDir(), out.stream().map(r -> r.function().name()).collect(Collectors.toSet())));
+            String manifest = Manifest.render(entries, tools.join());
+            staging.stage(plan.lambdaDir().resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
+            staging.commit();
+        }
+        return out;
     }
 
     private Cli.UserError rejected(List<String> failures, String what, Path lambdaDir) {

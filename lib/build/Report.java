@@ -9,8 +9,20 @@ final class Report {
     /** A function's reproducible zip. */
     record Zip(Path path, long size, String sha256) {}
 
-    /** One installed function. zip: null without --zip. */
-    record Row(Workspace.Function function, Target target, Path bootstrap, ElfInfo info, String sha256, Zip zip) {
+    /** A --smoke run: ok, its init time (ms, negative when init did not finish), and what went wrong. */
+    record Smoke(boolean ok, double initMs, String detail) {
+        String toJson() {
+            return new JsonWriter.Obj().put("status", ok ? "ok" : "failed").put("init_ms", initMs < 0 ? null : Math.round(initMs * 100) / 100.0)
+                    .put("detail", detail).toString();
+        }
+    }
+
+    /** One installed function. zip: null without --zip; smoke: null without --smoke. */
+    record Row(Workspace.Function function, Target target, Path bootstrap, ElfInfo info, String sha256, Zip zip, Smoke smoke) {
+        Row withSmoke(Smoke s) {
+            return new Row(function, target, bootstrap, info, sha256, zip, s);
+        }
+
         long zipSize() {
             return zip == null ? -1 : zip.size();
         }
@@ -24,7 +36,8 @@ final class Report {
                     : new JsonWriter.Obj().put("path", shown(base, zip.path())).put("size", zip.size()).put("sha256", zip.sha256());
             return new JsonWriter.Obj().put("name", function.name()).put("package", function.pkg()).put("arch", info.arch())
                     .put("target", target.triple).put("bootstrap", shown(base, bootstrap)).put("size", info.size).put("sha256", sha256)
-                    .put("zip", z).put("linkage", info.linkage).put("stripped", info.stripped).toString();
+                    .put("zip", z).put("linkage", info.linkage).put("stripped", info.stripped)
+                    .put("smoke", smoke == null ? null : new JsonWriter.Raw(smoke.toJson())).toString();
         }
 
         private static String shown(Path base, Path p) {
@@ -43,16 +56,18 @@ final class Report {
                     .put("functions", new JsonWriter.Raw(JsonWriter.array(fs))).put("total_size", total));
         } else {
             Path cwd = Path.of("").toAbsolutePath();
-            boolean zips = rows.stream().anyMatch(r -> r.zip() != null);
-            TextTable t = new TextTable(8, 1, 2, 6)
-                    .row("FUNCTION", "SIZE", "BYTES", "ARCH", "LINKAGE", "STRIPPED", zips ? "ZIP" : "", "BOOTSTRAP");
+            boolean zips = rows.stream().anyMatch(r -> r.zip() != null), smoked = rows.stream().anyMatch(r -> r.smoke() != null);
+            TextTable t = new TextTable(9, 1, 2, 6)
+                    .row("FUNCTION", "SIZE", "BYTES", "ARCH", "LINKAGE", "STRIPPED", zips ? "ZIP" : "", smoked ? "SMOKE" : "", "BOOTSTRAP");
             for (Row r : rows) {
+                String smoke = r.smoke() == null ? "" : !r.smoke().ok() ? "FAILED"
+                        : String.format(Locale.ROOT, "ok (init %.0f ms)", r.smoke().initMs());
                 t.row(r.function().name(), Sizes.human(r.info().size), Long.toString(r.info().size), r.info().arch(),
                         r.info().linkage, Boolean.TRUE.equals(r.info().stripped) ? "yes" : "no",
-                        r.zip() == null ? "" : Sizes.human(r.zipSize()), shown(cwd, r.bootstrap()));
+                        r.zip() == null ? "" : Sizes.human(r.zipSize()), smoke, shown(cwd, r.bootstrap()));
             }
             long zipTotal = rows.stream().mapToLong(r -> Math.max(0, r.zipSize())).sum();
-            t.row("total (" + rows.size() + ")", Sizes.human(total), Long.toString(total), "", "", "", zips ? Sizes.human(zipTotal) : "", "");
+            t.row("total (" + rows.size() + ")", Sizes.human(total), Long.toString(total), "", "", "", zips ? Sizes.human(zipTotal) : "", "", "");
             t.print(out);
         }
         out.flush();

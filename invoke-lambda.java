@@ -1,0 +1,132 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES verify-elf.java
+//SOURCES lib/common/*.java lib/invoke/*.java
+//MAIN InvokeLambda
+//CDS
+//DESCRIPTION Run a built bootstrap (the artifact you deploy) against a local Lambda Runtime API, under qemu for ARM64; --serve for a local Invoke endpoint
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "invoke-lambda", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Start <lambda dir>/NAME/bootstrap as Lambda would (its environment, a Runtime API on 127.0.0.1; "
+                + "under qemu-user with -cpu neoverse-n1 when it is ARM64 and this host is not), send it one event, print its "
+                + "answer on stdout exactly as it sent it, and on stderr its own output and a REPORT line.",
+                "With --serve: a local Lambda Invoke endpoint (POST /2015-03-31/functions/NAME/invocations) for every function."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the function answered", "1:the function returned an error (the error object is on stdout)",
+                "2:usage error: unknown function, missing or invalid event", "3:qemu-user is needed and missing",
+                "6:the function exited or was killed during init or the invocation (init error included)",
+                "7:the function did not answer within --timeout (it was stopped)"})
+class InvokeLambda implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the function (a folder of the lambda dir)")
+    String name;
+
+    @Option(names = "--event", paramLabel = "FILE", description = "the event: a JSON file, or - for stdin (default: {})")
+    String event;
+
+    @Option(names = "--lambda-dir", paramLabel = "DIR", description = "where the bootstraps are (default: <target dir>/lambda of the workspace)")
+    Path lambdaDir;
+
+    @Option(names = "--manifest-path", paramLabel = "PATH", description = "the workspace whose target/lambda to use (default: the nearest Cargo.toml)")
+    Path manifestPath;
+
+    @Option(names = "--env", paramLabel = "K=V", description = "an extra environment variable for the function (repeatable)")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "the longest init and the longest invocation, each (default: ${DEFAULT-VALUE}; qemu makes init slower than on Lambda)")
+    double timeout;
+
+    @Option(names = "--memory", paramLabel = "MB", defaultValue = "128", description = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE (default: ${DEFAULT-VALUE})")
+    int memory;
+
+    @Option(names = "--cpu", paramLabel = "MODEL", defaultValue = "neoverse-n1",
+            description = "qemu's CPU model for ARM64 bootstraps (default: ${DEFAULT-VALUE}, Graviton2: Lambda's arm64 baseline)")
+    String cpu;
+
+    @Option(names = "--serve", description = "serve Lambda's Invoke API for every function until Ctrl-C")
+    boolean serve;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9000", description = "--serve's port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--verbose", description = "show stack traces of unexpected errors")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return Cli.commandLine(new InvokeLambda()).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (timeout <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0 seconds");
+        if (memory < 128 || memory > 10240) throw new CommandLine.ParameterException(spec.commandLine(), "--memory is from 128 to 10240 MB, as on Lambda");
+        Path dir = Functions.lambdaDir(lambdaDir, manifestPath);
+        Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env));
+        if (serve) {
+            if (name != null) throw new CommandLine.ParameterException(spec.commandLine(), "--serve serves every function: give no NAME");
+            return InvokeServer.serve(dir, port, settings, spec.commandLine().getErr());
+        }
+        if (name == null) throw new CommandLine.ParameterException(spec.commandLine(), "name the function to invoke (" + Functions.list(dir) + ")");
+        Path bootstrap = Functions.bootstrap(dir, name);
+        byte[] body = readEvent();
+        Invoker.Run r = Invoker.run(name, bootstrap, body, settings, System.err);
+        System.err.println("invoke-lambda: " + name + " ran " + r.how());
+        System.err.println(r.report(memory));
+        System.err.flush();
+        Invoker.Outcome o = r.outcome();
+        if (o instanceof Invoker.Answered a) {
+            System.out.write(a.body());
+            System.out.flush();
+            return ExitCode.OK.code;
+        }
+        if (o instanceof Invoker.Failed f) {
+            System.out.write(f.body());
+            System.out.println();
+            System.out.flush();
+        }
+        System.err.println("invoke-lambda: " + Invoker.describe(name, r));
+        System.err.flush();
+        return Functions.exitCode(o).code;
+    }
+
+    private byte[] readEvent() throws IOException {
+        if (event == null) return "{}".getBytes();
+        byte[] b;
+        if (event.equals("-")) {
+            b = System.in.readAllBytes();
+        } else {
+            Path p = Path.of(event);
+            if (!Files.exists(p) || Files.isDirectory(p)) {
+                throw new Cli.UserError(ExitCode.USAGE, "no event file " + event + " (--event takes a JSON file, or - for stdin)");
+            }
+            b = Files.readAllBytes(p);
+        }
+        try {
+            com.eclipsesource.json.Json.parse(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new Cli.UserError(ExitCode.USAGE, "the event " + (event.equals("-") ? "on stdin" : event) + " is not JSON: " + e.getMessage());
+        }
+        return b;
+    }
+}

@@ -1,0 +1,181 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running bootstrap, started as Lambda starts it: the environment Lambda gives (and only that, plus
+ * the caller's extra variables), its folder as LAMBDA_TASK_ROOT, under qemu-user when its ELF machine is
+ * not the host's. Its output goes to a sink line by line (the function's log) and its last lines are kept
+ * to explain a crash. close() stops it and everything it started.
+ */
+final class FunctionProcess implements AutoCloseable {
+    /** How to start a bootstrap here: directly, or under qemu-user (with a CPU model). */
+    record Launch(List<String> prefix, String how) {
+        static Launch of(Path bootstrap, String cpu, Map<String, String> env) {
+            ElfInfo info;
+            try {
+                info = ElfReader.read(bootstrap);
+            } catch (IOException e) {
+                throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + bootstrap + ": " + e.getMessage());
+            }
+            String host = ElfReader.archName(ElfPolicy.machineOf(System.getProperty("os.arch")) == null ? -1
+                    : ElfPolicy.machineOf(System.getProperty("os.arch")));
+            String arch = ElfReader.archName(info.machine);
+            if (arch.equals(host)) return new Launch(List.of(), "natively");
+            for (String name : List.of("qemu-" + arch + "-static", "qemu-" + arch)) {
+                var qemu = Exec.which(name, env);
+                if (qemu.isPresent()) return new Launch(List.of(qemu.get().toString(), "-cpu", cpu), "under " + name + " -cpu " + cpu);
+            }
+            throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "the bootstrap is " + arch + " and this host is " + host
+                    + ": running it needs qemu-user (qemu-" + arch + "-static): apt-get install qemu-user-static (`jbang doctor@.` checks it)");
+        }
+    }
+
+    private static final int KEPT_LINES = 20;
+
+    private final Process process;
+    private final Deque<String> last = new ArrayDeque<>();
+    private final Thread pump;
+    private volatile long peakKb;
+    private final Thread sampler;
+
+    private FunctionProcess(Process process, PrintStream sink) {
+        this.process = process;
+        this.pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    sink.println(line);
+                    synchronized (last) {
+                        last.addLast(line);
+                        if (last.size() > KEPT_LINES) last.removeFirst();
+                    }
+                }
+            } catch (IOException ended) {
+                // the process is gone; its last lines are kept
+            }
+        }, "function-output");
+        pump.setDaemon(true);
+        pump.start();
+        // Peak resident memory, as Lambda's "Max Memory Used": /proc's VmHWM, read until the process ends.
+        this.sampler = new Thread(() -> {
+            Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+            while (process.isAlive()) {
+                try {
+                    for (String line : Files.readAllLines(status)) {
+                        if (line.startsWith("VmHWM:")) peakKb = Math.max(peakKb, Long.parseLong(line.replaceAll("\\D", "")));
+                    }
+                    Thread.sleep(20);
+                } catch (IOException | RuntimeException gone) {
+                    return;
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }, "function-memory");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** The environment Lambda gives a provided.al2023 function, and the caller's --env on top. */
+    static Map<String, String> lambdaEnv(String function, Path taskRoot, String runtimeApi, int memoryMb, Map<String, String> extra) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", function);
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function);
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "$LATEST");
+        env.put("_HANDLER", "bootstrap");
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("LAMBDA_RUNTIME_DIR", taskRoot.toString());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("TZ", ":UTC");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
+        env.putAll(extra);
+        return env;
+    }
+
+    static FunctionProcess start(Path bootstrap, Launch launch, Map<String, String> env, PrintStream sink) {
+        List<String> cmd = new ArrayList<>(launch.prefix());
+        cmd.add(bootstrap.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(bootstrap.getParent().toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        try {
+            return new FunctionProcess(pb.start(), sink);
+        } catch (IOException e) {
+            throw new Cli.UserError(ExitCode.FUNCTION_CRASHED, "cannot start " + bootstrap + ": " + e.getMessage()
+                    + (Files.isExecutable(bootstrap) ? "" : " (it is not executable: Lambda would fail with Runtime.InvalidEntrypoint)"));
+        }
+    }
+
+    Process process() {
+        return process;
+    }
+
+    long maxMemoryMb() {
+        return (peakKb + 1023) / 1024;
+    }
+
+    /** How the process ended, in Lambda's words: "exit status 1", "signal: illegal instruction (SIGILL)". */
+    String howItEnded() {
+        int code = process.exitValue();
+        if (code > 128 && code < 160) return "signal: " + signalName(code - 128);
+        return "exit status " + code;
+    }
+
+    static String signalName(int signal) {
+        return switch (signal) {
+            case 4 -> "illegal instruction (SIGILL)";
+            case 6 -> "aborted (SIGABRT)";
+            case 7 -> "bus error (SIGBUS)";
+            case 8 -> "floating point exception (SIGFPE)";
+            case 9 -> "killed (SIGKILL)";
+            case 11 -> "segmentation fault (SIGSEGV)";
+            case 15 -> "terminated (SIGTERM)";
+            default -> "signal " + signal;
+        };
+    }
+
+    /** The last lines it printed (waits briefly for the output of a process that has ended). */
+    List<String> lastLines() {
+        if (!process.isAlive()) {
+            try {
+                pump.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (last) {
+            return List.copyOf(last);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            pump.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sampler.interrupt();
+    }
+}

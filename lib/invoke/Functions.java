@@ -1,0 +1,58 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The built functions invoke-lambda can start: <lambda dir>/NAME/bootstrap. */
+final class Functions {
+    private Functions() {}
+
+    /** --lambda-dir, else <target dir>/lambda of the workspace (--manifest-path, or the nearest Cargo.toml). */
+    static Path lambdaDir(Path given, Path manifestPath) {
+        Path cwd = Path.of("").toAbsolutePath();
+        if (given != null) {
+            Path d = cwd.resolve(given).normalize();
+            if (!Files.isDirectory(d)) throw new Cli.UserError(ExitCode.USAGE, "no folder " + given + " (--lambda-dir): build first");
+            return d;
+        }
+        Path manifest = Workspace.findManifest(manifestPath, cwd);
+        Map<String, String> env = System.getenv();
+        Path d = Workspace.load(manifest, env, c -> c).targetDir.resolve("lambda");
+        if (!Files.isDirectory(d)) {
+            throw new Cli.UserError(ExitCode.USAGE, "no built functions in " + d + ": build first (`jbang build-lambda@.`), or pass --lambda-dir");
+        }
+        return d;
+    }
+
+    static List<String> names(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("bootstrap"))).map(p -> p.getFileName().toString()).sorted()
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    static String list(Path dir) {
+        List<String> n = names(dir);
+        return n.isEmpty() ? "no function is built in " + dir : "functions in " + dir + ": " + String.join(", ", n);
+    }
+
+    static Path bootstrap(Path dir, String name) {
+        Path b = dir.resolve(name).resolve("bootstrap").normalize();
+        if (!b.startsWith(dir) || name.contains("/") || !Files.isRegularFile(b)) {
+            throw new Cli.UserError(ExitCode.USAGE, "unknown function '" + name + "' (" + list(dir) + ")");
+        }
+        return b;
+    }
+
+    static ExitCode exitCode(Invoker.Outcome o) {
+        if (o instanceof Invoker.Answered || o instanceof Invoker.Ready) return ExitCode.OK;
+        if (o instanceof Invoker.Failed) return ExitCode.CHECK_FAILED;
+        if (o instanceof Invoker.TimedOut) return ExitCode.TIMED_OUT;
+        return ExitCode.FUNCTION_CRASHED;
+    }
+}

@@ -1,0 +1,174 @@
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * `invoke-lambda --serve`: Lambda's Invoke API on 127.0.0.1, as the Runtime Interface Emulator serves it
+ * (POST /2015-03-31/functions/NAME/invocations, body = event, response = the function's answer, a function
+ * error flagged by X-Amz-Function-Error). Each function's process starts on its first invoke and stays warm,
+ * one invocation at a time: concurrent invokes of one function queue, as on one Lambda instance. A process
+ * that died or timed out is started anew on the next invoke. Ctrl-C stops every process.
+ */
+final class InvokeServer {
+    private static final String PREFIX = "/2015-03-31/functions/";
+
+    private InvokeServer() {}
+
+    /** A warm function: its Runtime API and its process, or neither yet. */
+    private static final class Warm {
+        final String name;
+        final Path bootstrap;
+        RuntimeApi api;
+        FunctionProcess process;
+
+        Warm(String name, Path bootstrap) {
+            this.name = name;
+            this.bootstrap = bootstrap;
+        }
+
+        synchronized void stop() {
+            if (process != null) process.close();
+            if (api != null) api.close();
+            process = null;
+            api = null;
+        }
+    }
+
+    static int serve(Path lambdaDir, int port, Invoker.Settings s, PrintWriter err) throws IOException {
+        Map<String, Warm> warm = new ConcurrentHashMap<>();
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        } catch (IOException e) {
+            throw new Cli.UserError(ExitCode.USAGE, "cannot listen on 127.0.0.1:" + port + ": " + e.getMessage() + " (another --port?)");
+        }
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext(PREFIX, x -> {
+            try (x) {
+                handle(x, lambdaDir, warm, s, err);
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(0);
+            warm.values().forEach(Warm::stop);
+        }));
+        server.start();
+        err.println("invoke-lambda: serving " + Functions.list(lambdaDir) + " on http://127.0.0.1:" + server.getAddress().getPort()
+                + PREFIX + "NAME/invocations (Ctrl-C stops)");
+        err.flush();
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCode.INTERRUPTED.code;
+    }
+
+    private static void handle(HttpExchange x, Path dir, Map<String, Warm> warm, Invoker.Settings s, PrintWriter err) throws IOException {
+        String path = x.getRequestURI().getPath();
+        String rest = path.substring(PREFIX.length());
+        if (!x.getRequestMethod().equals("POST") || !rest.endsWith("/invocations")) {
+            send(x, 404, null, RuntimeApi.error("ResourceNotFoundException", "no route " + x.getRequestMethod() + " " + path
+                    + ": use POST " + PREFIX + "NAME/invocations"));
+            return;
+        }
+        String name = rest.substring(0, rest.length() - "/invocations".length());
+        if (!Functions.names(dir).contains(name)) {
+            send(x, 404, null, RuntimeApi.error("ResourceNotFoundException", "Function not found: " + name + " (" + Functions.list(dir) + ")"));
+            return;
+        }
+        byte[] event = x.getRequestBody().readAllBytes();
+        if (event.length == 0) event = "{}".getBytes(StandardCharsets.UTF_8);
+        Warm w = warm.computeIfAbsent(name, n -> new Warm(n, dir.resolve(n).resolve("bootstrap")));
+        synchronized (w) {
+            invoke(x, w, event, s, err);
+        }
+    }
+
+    /** One invocation on a warm process (started first if there is none); the caller holds w's lock. */
+    private static void invoke(HttpExchange x, Warm w, byte[] event, Invoker.Settings s, PrintWriter err) throws IOException {
+        long start = System.nanoTime();
+        Double initMs = null;
+        if (w.process == null || !w.process.process().isAlive()) {
+            w.stop();
+            w.api = new RuntimeApi();
+            Map<String, String> env = FunctionProcess.lambdaEnv(w.name, w.bootstrap.getParent(), w.api.address(), s.memoryMb(), s.extraEnv());
+            w.process = FunctionProcess.start(w.bootstrap, FunctionProcess.Launch.of(w.bootstrap, s.cpu(), System.getenv()), env, System.err);
+            Object first = await(CompletableFuture.anyOf(w.api.ready(), w.api.initError(), w.process.process().onExit()), s.timeoutMillis());
+            if (!(first instanceof Long)) {
+                String why = first == null ? "Task timed out after " + seconds(s) + " seconds (during init)"
+                        : first instanceof RuntimeApi.InitError e ? "init failed: " + e.type()
+                        : "Runtime exited with error: " + w.process.howItEnded();
+                w.stop();
+                send(x, 200, "Unhandled", RuntimeApi.error(first == null ? "Sandbox.Timedout" : "Runtime.ExitError", why));
+                return;
+            }
+            initMs = ((Long) first - start) / 1e6;
+        }
+        RuntimeApi.Event e = RuntimeApi.Event.of(event, w.name, s.timeoutMillis());
+        long sent = System.nanoTime();
+        Object r = await(CompletableFuture.anyOf(w.api.submit(e), w.process.process().onExit()), s.timeoutMillis());
+        double ms = (System.nanoTime() - sent) / 1e6;
+        err.println(new Invoker.Run(new Invoker.Ready(), e.requestId(), initMs == null ? -1 : initMs, ms, w.process.maxMemoryMb(), "")
+                .report(s.memoryMb()));
+        err.flush();
+        if (r instanceof RuntimeApi.Answer a) {
+            send(x, 200, null, a.body());
+        } else if (r instanceof RuntimeApi.FunctionError f) {
+            send(x, 200, "Unhandled", f.body());
+        } else if (r == null) {
+            w.stop();
+            send(x, 200, "Unhandled", RuntimeApi.error("Sandbox.Timedout", e.requestId() + " Task timed out after " + seconds(s) + " seconds"));
+        } else {
+            String how = w.process.howItEnded();
+            w.stop();
+            send(x, 200, "Unhandled", RuntimeApi.error("Runtime.ExitError", "RequestId: " + e.requestId() + " Error: Runtime exited with error: " + how));
+        }
+    }
+
+    private static String seconds(Invoker.Settings s) {
+        return String.format(Locale.ROOT, "%.2f", s.timeoutMillis() / 1000.0);
+    }
+
+    private static Object await(CompletableFuture<Object> any, long timeoutMillis) {
+        try {
+            return any.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void send(HttpExchange x, int status, String functionError, String json) throws IOException {
+        send(x, status, functionError, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange x, int status, String functionError, byte[] body) throws IOException {
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        if (functionError != null) x.getResponseHeaders().set("X-Amz-Function-Error", functionError);
+        x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}
