@@ -77,8 +77,8 @@ class BuildLambdaSmart implements Callable<Integer> {
         }
         Path cwd = Path.of("").toAbsolutePath();
         Map<String, String> env = new HashMap<>(System.getenv());
-        Path dir = SmartArgs.catalogDir(catalog, cwd, args.manifestPath(), kinds.stream().map(k -> k.script).toList());
-        String jbang = SmartArgs.jbang(dir, env);
+        Path dir = Catalog.dir(catalog, cwd, args.manifestPath(), kinds.stream().map(k -> k.script).toList());
+        String jbang = Catalog.jbang(dir, env);
 
         List<String> failures = new ArrayList<>();
         int last = 0;

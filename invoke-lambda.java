@@ -63,6 +63,14 @@ class InvokeLambda implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9000", description = "--serve's port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--host", description = "build the workspace for this host (`cargo build`, no qemu) and run those binaries: "
+            + "a fast edit-run loop; the deployed artifact is the lambda folder's bootstrap, which runs without it")
+    boolean host;
+
+    @Option(names = "--watch", description = "with --serve: rebuild a package when its files change (build-lambda, or cargo build "
+            + "with --host) and restart its functions on their next invoke")
+    boolean watch;
+
     @Option(names = "--verbose", description = "show stack traces of unexpected errors")
     boolean verbose;
 
@@ -81,14 +89,37 @@ class InvokeLambda implements Callable<Integer> {
     public Integer call() throws Exception {
         if (timeout <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0 seconds");
         if (memory < 128 || memory > 10240) throw new CommandLine.ParameterException(spec.commandLine(), "--memory is from 128 to 10240 MB, as on Lambda");
-        Path dir = Functions.lambdaDir(lambdaDir, manifestPath);
+        if (watch && !serve) throw new CommandLine.ParameterException(spec.commandLine(), "--watch goes with --serve");
+        if (serve && name != null) throw new CommandLine.ParameterException(spec.commandLine(), "--serve serves every function: give no NAME");
         Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env));
-        if (serve) {
-            if (name != null) throw new CommandLine.ParameterException(spec.commandLine(), "--serve serves every function: give no NAME");
-            return InvokeServer.serve(dir, port, settings, spec.commandLine().getErr());
+        Workspace ws = null;
+        Path manifest = null;
+        if (host || watch) {
+            manifest = Workspace.findManifest(manifestPath, Path.of("").toAbsolutePath());
+            ws = Workspace.load(manifest, System.getenv(), c -> c);
         }
-        if (name == null) throw new CommandLine.ParameterException(spec.commandLine(), "name the function to invoke (" + Functions.list(dir) + ")");
-        Path bootstrap = Functions.bootstrap(dir, name);
+        InvokeServer.Source source;
+        java.util.function.Predicate<java.util.Set<String>> rebuild = null;
+        if (host) {
+            Workspace w = ws;
+            if (!Rebuild.host(w, java.util.Set.of())) {
+                throw new Cli.UserError(ExitCode.CHECK_FAILED, "cargo build for this host failed (above): nothing to run");
+            }
+            source = Rebuild.hostSource(w);
+            rebuild = changed -> Rebuild.host(w, changed);
+        } else {
+            Path dir = Functions.lambdaDir(lambdaDir, manifestPath);
+            source = InvokeServer.Source.lambdaDir(dir);
+            Path m = manifest;
+            Workspace w = ws;
+            if (watch) rebuild = changed -> Rebuild.lambda(m, w, changed, lambdaDir == null ? null : dir);
+        }
+        if (serve) return InvokeServer.serve(source, port, settings, spec.commandLine().getErr(), watch ? ws : null, rebuild);
+        if (name == null) throw new CommandLine.ParameterException(spec.commandLine(), "name the function to invoke (" + source.describe() + ")");
+        if (!source.names().contains(name) || !Files.isRegularFile(source.executable(name))) {
+            throw new Cli.UserError(ExitCode.USAGE, "unknown function '" + name + "' (" + source.describe() + ")");
+        }
+        Path bootstrap = source.executable(name);
         byte[] body = readEvent();
         Invoker.Run r = Invoker.run(name, bootstrap, body, settings, System.err);
         System.err.println("invoke-lambda: " + name + " ran " + r.how());

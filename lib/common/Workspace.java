@@ -22,8 +22,12 @@ final class Workspace {
     final String manifestPackage;
     final List<Function> functions;
     final List<String> packages;
+    /** Each member package's folder (its Cargo.toml's), by package name. */
+    final Map<String, Path> packageDirs;
 
-    private Workspace(Path root, Path targetDir, String manifestPackage, List<Function> functions, List<String> packages) {
+    private Workspace(Path root, Path targetDir, String manifestPackage, List<Function> functions, List<String> packages,
+                      Map<String, Path> packageDirs) {
+        this.packageDirs = packageDirs;
         this.root = root;
         this.targetDir = targetDir;
         this.manifestPackage = manifestPackage;
@@ -69,12 +73,14 @@ final class Workspace {
         List<Function> functions = new ArrayList<>();
         List<String> packages = new ArrayList<>();
         String manifestPackage = null;
+        Map<String, Path> dirs = new java.util.LinkedHashMap<>();
         for (JsonValue pv : meta.get("packages").asArray()) {
             JsonObject p = pv.asObject();
             if (!members.contains(p.getString("id", ""))) continue;
             String name = p.getString("name", "?");
             packages.add(name);
             Path pm = Path.of(p.getString("manifest_path", ""));
+            dirs.put(name, pm.getParent());
             if (pm.normalize().equals(manifest.normalize()) && !pm.getParent().equals(root)) manifestPackage = name;
             for (JsonValue tv : p.get("targets").asArray()) {
                 JsonObject t = tv.asObject();
@@ -83,7 +89,8 @@ final class Workspace {
                 }
             }
         }
-        return new Workspace(root, target, manifestPackage, List.copyOf(functions), List.copyOf(packages));
+        return new Workspace(root, target, manifestPackage, List.copyOf(functions), List.copyOf(packages),
+                java.util.Collections.unmodifiableMap(dirs));
     }
 
     /** cargo's own words for what went wrong: its last `error:` line, else its last line. */

@@ -8,7 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,12 +25,38 @@ import java.util.concurrent.TimeoutException;
  * (POST /2015-03-31/functions/NAME/invocations, body = event, response = the function's answer, a function
  * error flagged by X-Amz-Function-Error). Each function's process starts on its first invoke and stays warm,
  * one invocation at a time: concurrent invokes of one function queue, as on one Lambda instance. A process
- * that died or timed out is started anew on the next invoke. Ctrl-C stops every process.
+ * that died or timed out is started anew on the next invoke. With a watcher, a rebuilt function's warm
+ * process is stopped so that the next invoke starts the new build. Ctrl-C stops every process.
  */
 final class InvokeServer {
     private static final String PREFIX = "/2015-03-31/functions/";
 
     private InvokeServer() {}
+
+    /** The functions served: their names and executables (the lambda folder's bootstraps, or host builds). */
+    interface Source {
+        List<String> names();
+
+        Path executable(String name);
+
+        String describe();
+
+        static Source lambdaDir(Path dir) {
+            return new Source() {
+                public List<String> names() {
+                    return Functions.names(dir);
+                }
+
+                public Path executable(String name) {
+                    return dir.resolve(name).resolve("bootstrap");
+                }
+
+                public String describe() {
+                    return Functions.list(dir);
+                }
+            };
+        }
+    }
 
     /** A warm function: its Runtime API and its process, or neither yet. */
     private static final class Warm {
@@ -50,7 +78,12 @@ final class InvokeServer {
         }
     }
 
-    static int serve(Path lambdaDir, int port, Invoker.Settings s, PrintWriter err) throws IOException {
+    /**
+     * Serves until Ctrl-C. watch: the workspace whose member packages to watch, and rebuild (given the changed
+     * packages, true when it built) runs the build; null: no watching.
+     */
+    static int serve(Source source, int port, Invoker.Settings s, PrintWriter err, Workspace watch,
+                     java.util.function.Predicate<Set<String>> rebuild) throws IOException {
         Map<String, Warm> warm = new ConcurrentHashMap<>();
         HttpServer server;
         try {
@@ -61,16 +94,37 @@ final class InvokeServer {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext(PREFIX, x -> {
             try (x) {
-                handle(x, lambdaDir, warm, s, err);
+                handle(x, source, warm, s, err);
             }
         });
+        Watcher watcher = watch == null ? null : new Watcher(watch.packageDirs, changed -> {
+            err.println("invoke-lambda: changed: " + String.join(", ", changed) + "; rebuilding");
+            err.flush();
+            if (!rebuild.test(changed)) {
+                err.println("invoke-lambda: the rebuild failed (above); still serving the previous build");
+                err.flush();
+                return;
+            }
+            // A library package's change reaches every function; a function package's only its own.
+            boolean lib = changed.stream().anyMatch(p -> watch.functions.stream().noneMatch(f -> f.pkg().equals(p)));
+            for (Workspace.Function f : watch.functions) {
+                Warm w = warm.get(f.name());
+                if (w != null && (lib || changed.contains(f.pkg()))) {
+                    w.stop();
+                    err.println("invoke-lambda: " + f.name() + " rebuilt: its next invoke starts the new build");
+                }
+            }
+            err.flush();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (watcher != null) watcher.close();
             server.stop(0);
             warm.values().forEach(Warm::stop);
         }));
         server.start();
-        err.println("invoke-lambda: serving " + Functions.list(lambdaDir) + " on http://127.0.0.1:" + server.getAddress().getPort()
-                + PREFIX + "NAME/invocations (Ctrl-C stops)");
+        err.println("invoke-lambda: serving " + source.describe() + " on http://127.0.0.1:" + server.getAddress().getPort()
+                + PREFIX + "NAME/invocations" + (watcher != null ? ", rebuilding on changes to " + String.join(", ", watch.packages) : "")
+                + " (Ctrl-C stops)");
         err.flush();
         try {
             new CountDownLatch(1).await();
@@ -80,7 +134,7 @@ final class InvokeServer {
         return ExitCode.INTERRUPTED.code;
     }
 
-    private static void handle(HttpExchange x, Path dir, Map<String, Warm> warm, Invoker.Settings s, PrintWriter err) throws IOException {
+    private static void handle(HttpExchange x, Source source, Map<String, Warm> warm, Invoker.Settings s, PrintWriter err) throws IOException {
         String path = x.getRequestURI().getPath();
         String rest = path.substring(PREFIX.length());
         if (!x.getRequestMethod().equals("POST") || !rest.endsWith("/invocations")) {
@@ -89,13 +143,13 @@ final class InvokeServer {
             return;
         }
         String name = rest.substring(0, rest.length() - "/invocations".length());
-        if (!Functions.names(dir).contains(name)) {
-            send(x, 404, null, RuntimeApi.error("ResourceNotFoundException", "Function not found: " + name + " (" + Functions.list(dir) + ")"));
+        if (!source.names().contains(name) || !java.nio.file.Files.isRegularFile(source.executable(name))) {
+            send(x, 404, null, RuntimeApi.error("ResourceNotFoundException", "Function not found: " + name + " (" + source.describe() + ")"));
             return;
         }
         byte[] event = x.getRequestBody().readAllBytes();
         if (event.length == 0) event = "{}".getBytes(StandardCharsets.UTF_8);
-        Warm w = warm.computeIfAbsent(name, n -> new Warm(n, dir.resolve(n).resolve("bootstrap")));
+        Warm w = warm.computeIfAbsent(name, n -> new Warm(n, source.executable(n)));
         synchronized (w) {
             invoke(x, w, event, s, err);
         }
