@@ -161,10 +161,35 @@ class PackagingTest {
         assertNull(Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "lto", "thin"));
         assertEquals(Map.entry("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"), Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "codegen-units", "1"));
         Target arm = Target.of(null, "arm64", null), x86 = Target.of(null, "x86_64", null);
-        assertEquals(List.of("--config", "target.'aarch64-unknown-linux-musl'.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
-                TargetCpu.flags(arm, Map.of()));
-        assertEquals(List.of(), TargetCpu.flags(x86, Map.of()), "no CPU choice for x86_64");
-        assertEquals(List.of(), TargetCpu.flags(arm, Map.of("RUSTFLAGS", "-C target-cpu=native")), "RUSTFLAGS wins");
+        TargetCpu.Flags plain = TargetCpu.of(arm, Map.of(), List.of());
+        assertEquals(List.of("--config", "build.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"), plain.cargoArgs());
+        assertEquals(Map.of("CFLAGS_aarch64_unknown_linux_musl", "-mcpu=neoverse-n1", "CXXFLAGS_aarch64_unknown_linux_musl", "-mcpu=neoverse-n1"),
+                plain.env());
+        TargetCpu.Flags x = TargetCpu.of(x86, Map.of(), List.of());
+        assertEquals(List.of(), x.cargoArgs(), "no CPU choice for x86_64");
+        assertEquals(Map.of(), x.env());
+        TargetCpu.Flags chosen = TargetCpu.of(arm, Map.of("RUSTFLAGS", "-C target-cpu=native"), List.of());
+        assertEquals(List.of(), chosen.cargoArgs(), "the user's own target-cpu wins");
+        assertNull(chosen.env().get("RUSTFLAGS"));
+    }
+
+    @Test
+    void theTunedDefaultKeepsBuildRustflagsAndTunesCLikeRustWhileNoTuneIsPlain() {
+        Path target = Repo.scratch("tuned-c");
+        Map<String, String> env = Map.of("CARGO_TARGET_DIR", target.toString(), "NO_COLOR", "1");
+        Proc tuned = Proc.jbang(env, "build-lambda@.", "--manifest-path", "tests/fixtures/tuned-c/Cargo.toml");
+        assertEquals(0, tuned.exit, tuned.toString());
+        assertTrue(tuned.err.contains("build-lambda: added where the workspace leaves them open (speed): strip=symbols, lto=thin, "
+                + "codegen-units=1, -C target-cpu=neoverse-n1, -mcpu=neoverse-n1 for C and C++"), tuned.err);
+        Path boot = target.resolve("lambda/tuned-c/bootstrap");
+        Proc run = Proc.run(Repo.ROOT, null, List.of("qemu-aarch64-static", "-cpu", "neoverse-n1", boot.toString()), 60);
+        assertEquals("build rustflags kept\nc tuned: 1", run.out.strip(), "the workspace's [build] rustflags applied, and the C is tuned: " + run);
+
+        Proc plain = Proc.jbang(env, "build-lambda@.", "--manifest-path", "tests/fixtures/tuned-c/Cargo.toml", "--no-tune");
+        assertEquals(0, plain.exit, plain.toString());
+        assertTrue(plain.err.contains("build-lambda: added where the workspace leaves them open (plain, --no-tune): strip=symbols\n"), plain.err);
+        Proc run2 = Proc.run(Repo.ROOT, null, List.of("qemu-aarch64-static", boot.toString()), 60);
+        assertEquals("build rustflags kept\nc tuned: 0", run2.out.strip(), run2.toString());
     }
 
     @Test

@@ -97,14 +97,28 @@ class ParsersTest {
     }
 
     @Test
-    void theCpuFlagIsForArm64OnlyAndNeverOverridesTheUsersRustflags() {
+    void theCpuFlagIsAddedToTheRustflagsCargoWillUseAndToTheCflagsCcWillRead() {
         Target arm = Target.of(SPEC, "arm64", null);
+        String tv = "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS";
+        // Each environment source, in cargo's order: the flag joins the one cargo will read.
+        assertEquals("-C opt-level=s -C target-cpu=neoverse-n1", TargetCpu.of(arm, Map.of("RUSTFLAGS", "-C opt-level=s", tv, "-C x"), List.of()).env().get("RUSTFLAGS"));
+        assertEquals("-C\u001fopt-level=s\u001f-C\u001ftarget-cpu=neoverse-n1",
+                TargetCpu.of(arm, Map.of("CARGO_ENCODED_RUSTFLAGS", "-C\u001fopt-level=s", "RUSTFLAGS", "-C y"), List.of()).env().get("CARGO_ENCODED_RUSTFLAGS"));
+        assertEquals("-C x -C target-cpu=neoverse-n1", TargetCpu.of(arm, Map.of(tv, "-C x"), List.of()).env().get(tv));
+        // Config files: the same key as the user's, which cargo joins; target rustflags beat [build] ones.
         assertEquals(List.of("--config", "target.'aarch64-unknown-linux-musl'.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
-                TargetCpu.flags(arm, Map.of()));
-        assertEquals(List.of(), TargetCpu.flags(Target.of(SPEC, "x86_64", null), Map.of()));
-        for (String v : List.of("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS")) {
-            assertEquals(List.of(), TargetCpu.flags(arm, Map.of(v, "-C opt-level=s")), v);
-        }
+                TargetCpu.of(arm, Map.of(), List.of("[target.aarch64-unknown-linux-musl]\nrustflags = [\"-C\", \"link-self-contained=no\"]\n")).cargoArgs());
+        assertEquals(List.of("--config", "target.'aarch64-unknown-linux-musl'.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
+                TargetCpu.of(arm, Map.of(), List.of("[target.'cfg(target_os = \"linux\")']\nrustflags = [\"--cfg\", \"x\"]\n")).cargoArgs());
+        assertEquals(List.of("--config", "build.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
+                TargetCpu.of(arm, Map.of(), List.of("[build]\nrustflags = [\"--cfg\", \"mine\"]\n")).cargoArgs());
+        assertEquals("-C z -C target-cpu=neoverse-n1", TargetCpu.of(arm, Map.of("CARGO_BUILD_RUSTFLAGS", "-C z"), List.of()).env().get("CARGO_BUILD_RUSTFLAGS"));
+        // C: the first of the variables the cc crate reads; a CPU or arch the user chose stays.
+        assertEquals("-O2 -mcpu=neoverse-n1", TargetCpu.of(arm, Map.of("CFLAGS", "-O2"), List.of()).env().get("CFLAGS"));
+        TargetCpu.Flags march = TargetCpu.of(arm, Map.of("CFLAGS_aarch64-unknown-linux-musl", "-march=armv8.2-a", "CFLAGS", "-O2"), List.of());
+        assertNull(march.env().get("CFLAGS_aarch64-unknown-linux-musl"));
+        assertNull(march.env().get("CFLAGS"), "cc reads the target's variable first: CFLAGS is not the one to change");
+        assertEquals(List.of(), TargetCpu.of(Target.of(SPEC, "x86_64", null), Map.of(), List.of()).cargoArgs());
     }
 
     @Test

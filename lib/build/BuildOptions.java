@@ -45,8 +45,14 @@ final class BuildOptions {
     @Option(names = "--runtime", paramLabel = "RUNTIME", description = "provided.al2023 (glibc 2.34) or provided.al2 (glibc 2.26): the glibc limit for -gnu targets")
     String runtime;
 
-    @Option(names = "--tune", description = "for settings the profile does not set: lto = \"thin\", codegen-units = 1, and for arm64 -C target-cpu=neoverse-n1")
-    boolean tune;
+    @Option(names = "--tune", paramLabel = "MODE", arity = "0..1", defaultValue = "speed", fallbackValue = "speed",
+            description = "release settings added where the workspace leaves them open (the default: speed): strip, lto = \"thin\", "
+                    + "codegen-units = 1, and for arm64 target-cpu=neoverse-n1 for Rust and -mcpu for C; size: also opt-level = \"s\", "
+                    + "lto = \"fat\", panic = \"abort\"")
+    String tune;
+
+    @Option(names = "--no-tune", description = "cargo's own release settings; only strip is added (verification requires it)")
+    boolean noTune;
 
     @Option(names = "--smoke", description = "after installing, start each bootstrap against a local Runtime API (qemu for ARM64) "
             + "and require it to ask for an event (init succeeded); a failure fails the build, the bootstraps stay installed")

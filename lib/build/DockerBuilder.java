@@ -188,13 +188,14 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
 
     /**
      * The variables passed into the container by name (their values stay off the command line): the profile
-     * settings (the strip default the build adds among them), RUSTFLAGS in all its forms and the terminal
-     * settings cargo reads. Nothing else: host paths (CARGO_HOME, linkers, toolchains) mean nothing inside.
+     * settings (the strip default the build adds among them), RUSTFLAGS in all its forms, the C and C++ flags
+     * the cc crate reads (the tuned build's -mcpu among them) and the terminal settings cargo reads. Nothing else: host paths (CARGO_HOME, linkers, toolchains) mean nothing inside.
      */
     static List<String> forwardedNames(Map<String, String> env) {
         Set<String> names = new TreeSet<>();
         for (String n : env.keySet()) {
             if (n.startsWith("CARGO_PROFILE_") || n.endsWith("RUSTFLAGS") || n.startsWith("CARGO_TERM_")
+                    || n.matches("(TARGET_)?C(XX)?FLAGS(_.*)?")
                     || n.equals("NO_COLOR") || n.equals("CARGO_NET_OFFLINE")) {
                 names.add(n);
             }

@@ -28,6 +28,8 @@ final class Pipeline<T> {
     private final String me;
     private final Path cwd = Path.of("").toAbsolutePath();
     private final Map<String, String> env = new HashMap<>(System.getenv());
+    /** The release settings this build added, said once as the build starts. */
+    private String settingsLine = "";
 
     private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder) {
         this.spec = spec;
@@ -92,19 +94,64 @@ final class Pipeline<T> {
 
     /** The release settings the workspace leaves open, and the one cargo call's arguments. */
     private Builder.Plan plan(Workspace ws, List<Workspace.Function> selected, Target target) {
-        Map<String, Map<String, String>> profiles = Profiles.read(ws.root.resolve("Cargo.toml"));
-        List<Map.Entry<String, String>> settings = new ArrayList<>();
+        List<String> configs = CargoConfig.files(ws.root, env).stream().map(CargoConfig::read).toList();
+        Map<String, Map<String, String>> profiles = Profiles.read(ws.root.resolve("Cargo.toml"), configs);
+        Tune tune = tune();
         List<String> cargoArgs = new ArrayList<>();
-        settings.add(Profiles.defaultSetting(profiles, o.profile, env, "strip", "symbols"));
-        if (o.tune) {
-            settings.add(Profiles.defaultSetting(profiles, o.profile, env, "lto", "thin"));
-            settings.add(Profiles.defaultSetting(profiles, o.profile, env, "codegen-units", "1"));
-            cargoArgs.addAll(TargetCpu.flags(target, env));
+        List<String> added = new ArrayList<>();
+        for (Map.Entry<String, String> want : tune.settings().entrySet()) {
+            Map.Entry<String, String> e = Profiles.defaultSetting(profiles, o.profile, env, want.getKey(), want.getValue());
+            if (e == null) continue;
+            env.put(e.getKey(), e.getValue());
+            added.add(want.getKey() + "=" + want.getValue());
         }
-        settings.stream().filter(e -> e != null).forEach(e -> env.put(e.getKey(), e.getValue()));
+        if (tune != Tune.NONE) {
+            TargetCpu.Flags cpu = TargetCpu.of(target, env, configs);
+            cargoArgs.addAll(cpu.cargoArgs());
+            env.putAll(cpu.env());
+            added.addAll(cpu.shown());
+        }
+        settingsLine = added.isEmpty() ? "the workspace sets every release setting itself; nothing added"
+                : "added where the workspace leaves them open (" + tune.word + (tune == Tune.NONE ? ", --no-tune" : "") + "): "
+                + String.join(", ", added);
         cargoArgs.addAll(o.cargoArgs);
         Path lambdaDir = o.lambdaDir != null ? cwd.resolve(o.lambdaDir).normalize() : ws.targetDir.resolve("lambda");
         return new Builder.Plan(ws, selected, target, o.profile, List.copyOf(cargoArgs), Map.copyOf(env), lambdaDir);
+    }
+
+    /** What --tune and --no-tune ask for: profile settings (each added only where the workspace leaves it open). */
+    enum Tune {
+        NONE("plain"), SPEED("speed"), SIZE("size");
+
+        final String word;
+
+        Tune(String word) {
+            this.word = word;
+        }
+
+        Map<String, String> settings() {
+            Map<String, String> s = new java.util.LinkedHashMap<>();
+            s.put("strip", "symbols");
+            if (this == NONE) return s;
+            if (this == SIZE) {
+                s.put("opt-level", "s");
+                s.put("lto", "fat");
+                s.put("panic", "abort");
+            } else {
+                s.put("lto", "thin");
+            }
+            s.put("codegen-units", "1");
+            return s;
+        }
+    }
+
+    private Tune tune() {
+        if (o.noTune) return Tune.NONE;
+        return switch (o.tune) {
+            case "speed" -> Tune.SPEED;
+            case "size" -> Tune.SIZE;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown --tune '" + o.tune + "' (use speed or size, or --no-tune)");
+        };
     }
 
     private void clean(Builder.Plan plan) {
@@ -117,6 +164,7 @@ final class Pipeline<T> {
     /** The one cargo call, streamed live; with --json, stdout carries only the report, so cargo's goes to stderr. */
     private void build(Builder.Plan plan, T found) {
         List<String> command = builder.command(plan, found);
+        err.println(me + ": " + settingsLine);
         err.println(me + ": building " + Report.plural(plan.functions().size(), "function") + " for " + plan.target().triple
                 + " (" + plan.profile() + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
         err.flush();

@@ -44,14 +44,26 @@ final class Profiles {
     private static final Pattern OTHER_TABLE = Pattern.compile("^\\s*\\[.*$");
     private static final Pattern KEY = Pattern.compile("^\\s*([A-Za-z0-9_.\"-]+)\\s*=\\s*(.*?)\\s*(#.*)?$");
 
-    static Map<String, Map<String, String>> read(Path manifest) {
-        Map<String, Map<String, String>> out = new HashMap<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(manifest);
-        } catch (IOException e) {
-            return out;
+    /** The root manifest's profiles and those of cargo config files (a key set in either counts as set). */
+    static Map<String, Map<String, String>> read(Path manifest, List<String> configTexts) {
+        Map<String, Map<String, String>> out = read(manifest);
+        for (String text : configTexts) {
+            readText(text).forEach((profile, keys) -> out.computeIfAbsent(profile, x -> new HashMap<>()).putAll(keys));
         }
+        return out;
+    }
+
+    static Map<String, Map<String, String>> read(Path manifest) {
+        try {
+            return readText(Files.readString(manifest));
+        } catch (IOException e) {
+            return new HashMap<>();
+        }
+    }
+
+    static Map<String, Map<String, String>> readText(String text) {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        List<String> lines = text.lines().toList();
         String current = null;
         boolean inProfileRoot = false;
         for (String line : lines) {

@@ -108,7 +108,7 @@ final class RustChecks {
         if (linker == null) {
             Path file = configWith(dir, text -> linkerIn(text, triple) != null);
             if (file != null) {
-                linker = linkerIn(read(file), triple);
+                linker = linkerIn(CargoConfig.read(file), triple);
                 from = file.toString();
             }
         }
@@ -141,28 +141,9 @@ final class RustChecks {
         }
     }
 
-    /** The first cargo config file (as cargo looks: this folder and each above, then CARGO_HOME) whose text matches. */
+    /** The first cargo config file (as cargo looks) whose text matches. */
     private Path configWith(Path dir, java.util.function.Predicate<String> matches) {
-        List<Path> files = new ArrayList<>();
-        for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
-            files.add(d.resolve(".cargo/config.toml"));
-            files.add(d.resolve(".cargo/config"));
-        }
-        Path home = RustHomes.cargo(env);
-        files.add(home.resolve("config.toml"));
-        files.add(home.resolve("config"));
-        for (Path f : files.stream().distinct().collect(Collectors.toList())) {
-            if (Files.isRegularFile(f) && matches.test(read(f))) return f;
-        }
-        return null;
-    }
-
-    private static String read(Path f) {
-        try {
-            return Files.readString(f);
-        } catch (IOException e) {
-            return "";
-        }
+        return CargoConfig.files(dir, env).stream().filter(f -> matches.test(CargoConfig.read(f))).findFirst().orElse(null);
     }
 
     static boolean enablesBuildStd(String toml) {
