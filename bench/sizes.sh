@@ -45,7 +45,7 @@ for m in "${manifests[@]}"; do
     start=$(date +%s.%N)
     case "$variant" in
       cargo-lambda)
-        (cd "$(dirname "$m")" && PATH="$venv/bin:$PATH" CARGO_TARGET_DIR="$target" cargo-lambda lambda build --release --arm64) \
+        (cd "$(dirname "$m")" && PATH="$venv/bin:$PATH" CARGO_TARGET_DIR="$target" cargo-lambda lambda build --release --target aarch64-unknown-linux-musl) \
           >"$work/$ws-$variant.log" 2>&1
         ./jbang verify-elf@. "$target/lambda" >>"$work/$ws-$variant.log" 2>&1 && verified=yes || verified=NO ;;
       speed) CARGO_TARGET_DIR="$target" ./jbang build-lambda@. --manifest-path "$m" >"$work/$ws-$variant.log" 2>&1; verified=yes ;;
