@@ -15,10 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * `invoke-lambda --serve`: Lambda's Invoke API on 127.0.0.1, as the Runtime Interface Emulator serves it
@@ -164,7 +161,7 @@ final class InvokeServer {
             w.api = new RuntimeApi();
             Map<String, String> env = FunctionProcess.lambdaEnv(w.name, w.bootstrap.getParent(), w.api.address(), s.memoryMb(), s.extraEnv());
             w.process = FunctionProcess.start(w.bootstrap, FunctionProcess.Launch.of(w.bootstrap, s.cpu(), System.getenv()), env, System.err);
-            Object first = await(CompletableFuture.anyOf(w.api.ready(), w.api.initError(), w.process.process().onExit()), s.timeoutMillis());
+            Object first = Invoker.await(CompletableFuture.anyOf(w.api.ready(), w.api.initError(), w.process.process().onExit()), s.timeoutMillis());
             if (!(first instanceof Long)) {
                 String why = first == null ? "Task timed out after " + seconds(s) + " seconds (during init)"
                         : first instanceof RuntimeApi.InitError e ? "init failed: " + e.type()
@@ -177,7 +174,7 @@ final class InvokeServer {
         }
         RuntimeApi.Event e = RuntimeApi.Event.of(event, w.name, s.timeoutMillis());
         long sent = System.nanoTime();
-        Object r = await(CompletableFuture.anyOf(w.api.submit(e), w.process.process().onExit()), s.timeoutMillis());
+        Object r = Invoker.await(CompletableFuture.anyOf(w.api.submit(e), w.process.process().onExit()), s.timeoutMillis());
         double ms = (System.nanoTime() - sent) / 1e6;
         err.println(new Invoker.Run(new Invoker.Ready(), e.requestId(), initMs == null ? -1 : initMs, ms, w.process.maxMemoryMb(), "")
                 .report(s.memoryMb()));
@@ -198,19 +195,6 @@ final class InvokeServer {
 
     private static String seconds(Invoker.Settings s) {
         return String.format(Locale.ROOT, "%.2f", s.timeoutMillis() / 1000.0);
-    }
-
-    private static Object await(CompletableFuture<Object> any, long timeoutMillis) {
-        try {
-            return any.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private static void send(HttpExchange x, int status, String functionError, String json) throws IOException {

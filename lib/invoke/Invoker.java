@@ -90,7 +90,7 @@ final class Invoker {
     }
 
     /** The first of the futures' values, or null when none completed in time. */
-    private static Object await(CompletableFuture<Object> any, long timeoutMillis) {
+    static Object await(CompletableFuture<Object> any, long timeoutMillis) {
         try {
             return any.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
