@@ -32,6 +32,15 @@ interface Builder<T> {
     List<String> command(Plan plan, T prepared);
 
     /**
+     * Whether command() needs prepare()'s value. When it does not (zig, native), cargo starts while the
+     * prerequisites are still being checked (the zig probe is a python start), its output held back
+     * until they pass; if they do not, cargo is stopped and only the missing prerequisite is reported.
+     */
+    default boolean commandNeedsPrepared() {
+        return true;
+    }
+
+    /**
      * Called when this process is stopped (Ctrl-C) while command() runs: stops what that command started
      * beyond its own process. The command's process is destroyed anyway; a container is not, so the docker
      * build stops its container here.

@@ -24,6 +24,12 @@ final class NativeBuilder implements Builder<NativeBuilder.Found> {
     }
 
     @Override
+    public boolean commandNeedsPrepared() {
+        return false;
+    }
+
+    /** found may be null: the command needs nothing prepare() finds. */
+    @Override
     public List<String> command(Plan plan, Found found) {
         List<String> c = new ArrayList<>(List.of("cargo", "build"));
         c.addAll(plan.cargoSelection());

@@ -56,11 +56,9 @@ final class Pipeline<T> {
         CompletableFuture<T> prepared = CompletableFuture.supplyAsync(() -> builder.prepare(probeEnv));
         Workspace ws = workspace(s.manifest(), prepared);
         Builder.Plan plan = plan(ws, select(spec, o, ws), s.target());
-        T found = await(prepared);
-        if (o.clean) clean(plan);
         Map<String, String> toolEnv = Map.copyOf(plan.env());
-        CompletableFuture<Map<String, String>> tools = CompletableFuture.supplyAsync(() -> builder.toolVersions(ws.root, toolEnv, found));
-        build(plan, found);
+        CompletableFuture<Map<String, String>> tools = prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found));
+        build(plan, prepared);
         List<Built> built = verify(plan, s.policy());
         List<Report.Row> rows = install(plan, built, s.maxSize(), tools);
         List<String> smokeFailures = new ArrayList<>();
@@ -161,15 +159,36 @@ final class Pipeline<T> {
         Install.deleteTree(cargoOut);
     }
 
-    /** The one cargo call, streamed live; with --json, stdout carries only the report, so cargo's goes to stderr. */
-    private void build(Builder.Plan plan, T found) {
-        List<String> command = builder.command(plan, found);
+    /**
+     * The one cargo call, streamed live; with --json, stdout carries only the report, so cargo's goes to stderr.
+     * Where the command does not need prepare()'s value, cargo starts at once and its output is held back
+     * until the prerequisites pass (a no-op build then does not wait for the zig probe).
+     */
+    private void build(Builder.Plan plan, CompletableFuture<T> prepared) {
+        // --clean removes files: only once the prerequisites are known to be there.
+        boolean early = !builder.commandNeedsPrepared() && !o.clean;
+        T known = early ? null : await(prepared);
+        if (o.clean) clean(plan);
+        List<String> command = builder.command(plan, known);
+        Gate out = new Gate(o.json ? System.err : System.out), errs = new Gate(System.err);
+        Runnable stop = () -> builder.stop(plan, prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null);
+        CompletableFuture<Exec.Streamed> running = CompletableFuture.supplyAsync(
+                () -> Exec.stream(plan.workspace().root, command, plan.env(), out, errs, stop));
+        try {
+            await(prepared);
+        } catch (RuntimeException e) {
+            // A missing prerequisite: stop the cargo that started early, and say only what is missing.
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            running.handle((r, t) -> r).join();
+            throw e;
+        }
         err.println(me + ": " + settingsLine);
         err.println(me + ": building " + Report.plural(plan.functions().size(), "function") + " for " + plan.target().triple
                 + " (" + plan.profile() + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
         err.flush();
-        Exec.Streamed r = Exec.stream(plan.workspace().root, command, plan.env(), o.json ? System.err : System.out, System.err,
-                () -> builder.stop(plan, found));
+        out.open();
+        errs.open();
+        Exec.Streamed r = await(running);
         if (r.exit == 0) return;
         String why = builder.explainFailure(plan, r.err);
         if (why != null) throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, why);
@@ -267,6 +286,43 @@ final class Pipeline<T> {
             staging.commit();
         }
         return out;
+    }
+
+    /** Passes bytes through once opened; holds them until then. */
+    private static final class Gate extends java.io.OutputStream {
+        private final java.io.OutputStream to;
+        private java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+
+        Gate(java.io.OutputStream to) {
+            this.to = to;
+        }
+
+        synchronized void open() {
+            try {
+                held.writeTo(to);
+                to.flush();
+            } catch (IOException e) {
+                // the terminal is gone: nothing to show it on
+            }
+            held = null;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            if (held != null) held.write(b);
+            else to.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            if (held != null) held.write(b, off, len);
+            else to.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void flush() throws IOException {
+            if (held == null) to.flush();
+        }
     }
 
     private Cli.UserError rejected(List<String> failures, String what, Path lambdaDir) {
