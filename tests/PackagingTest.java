@@ -180,7 +180,7 @@ class PackagingTest {
         Proc tuned = Proc.jbang(env, "build-lambda@.", "--manifest-path", "tests/fixtures/tuned-c/Cargo.toml");
         assertEquals(0, tuned.exit, tuned.toString());
         assertTrue(tuned.err.contains("build-lambda: added where the workspace leaves them open (speed): strip=symbols, lto=thin, "
-                + "codegen-units=1, -C target-cpu=neoverse-n1, -mcpu=neoverse-n1 for C and C++"), tuned.err);
+                + "panic=abort, codegen-units=1, -C target-cpu=neoverse-n1, -mcpu=neoverse-n1 for C and C++"), tuned.err);
         Path boot = target.resolve("lambda/tuned-c/bootstrap");
         Proc run = Proc.run(Repo.ROOT, null, List.of("qemu-aarch64-static", "-cpu", "neoverse-n1", boot.toString()), 60);
         assertEquals("build rustflags kept\nc tuned: 1", run.out.strip(), "the workspace's [build] rustflags applied, and the C is tuned: " + run);
