@@ -193,6 +193,36 @@ class PackagingTest {
     }
 
     @Test
+    void aBuildInWhichCargoChangedNothingLeavesTheInstalledFilesAloneAndANewOutputIsInstalled() throws IOException {
+        assertEquals(0, ExampleBuild.get().exit);
+        Path lambda = Repo.scratch("state").resolve("lambda");
+        String[] args = {"build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--bin", "ws-connect", "--zip", "--lambda-dir", lambda.toString()};
+        assertEquals(0, Proc.jbang(ExampleBuild.env(), args).exit);
+        Path boot = lambda.resolve("ws-connect/bootstrap"), zip = lambda.resolve("ws-connect/bootstrap.zip");
+        Object bootKey = Files.readAttributes(boot, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Object zipKey = Files.readAttributes(zip, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        String manifest = Files.readString(lambda.resolve("manifest.json"));
+
+        Proc again = Proc.jbang(ExampleBuild.env(), args);
+        assertEquals(0, again.exit, again.toString());
+        assertEquals(bootKey, Files.readAttributes(boot, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the bootstrap was not rewritten");
+        assertEquals(zipKey, Files.readAttributes(zip, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "nor the zip");
+        assertEquals(manifest.replaceAll("\"tools\".*", ""), Files.readString(lambda.resolve("manifest.json")).replaceAll("\"tools\".*", ""),
+                "the same entries, sha256 included");
+
+        // A new output from cargo (here: its mtime) is installed again, and what it records still matches the file.
+        Path output = ExampleBuild.TARGET.resolve("aarch64-unknown-linux-musl/release/ws-connect");
+        Files.setLastModifiedTime(output, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        assertEquals(0, Proc.jbang(ExampleBuild.env(), args).exit);
+        assertNotEquals(bootKey, Files.readAttributes(boot, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "installed again");
+        assertTrue(Files.readString(lambda.resolve("manifest.json")).contains(sha256sum(boot)));
+        // So is an installed file someone changed.
+        Files.writeString(boot, "tampered");
+        assertEquals(0, Proc.jbang(ExampleBuild.env(), args).exit);
+        assertEquals(sha256sum(output), sha256sum(boot), "the tampered bootstrap was replaced by cargo's output");
+    }
+
+    @Test
     void aTunedBuildPassesVerificationWithTheCpuFlag() {
         Path lambda = Repo.scratch("tuned").resolve("lambda");
         assertEquals(0, ExampleBuild.get().exit);

@@ -235,18 +235,32 @@ final class Pipeline<T> {
         Path lambdaDir = plan.lambdaDir();
         List<Report.Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        String epoch = plan.env().get("SOURCE_DATE_EPOCH");
+        Map<String, BuildState.Entry> before = BuildState.read(lambdaDir), after = new HashMap<>(before);
+        // Staged files keep their inode and mtime through the rename: their identities are recorded once all are in place.
+        Map<String, Path[]> staged = new java.util.LinkedHashMap<>();
         try (Install.Staging staging = new Install.Staging()) {
             for (Built b : built) {
-                Path dest = Install.bootstrap(lambdaDir, b.function().name());
-                Path boot = staging.stageExecutable(b.output(), dest);
-                Report.Zip zip = null;
-                if (o.zip) {
-                    Path zipDest = dest.resolveSibling("bootstrap.zip");
-                    Path staged = staging.stage(zipDest, tmp -> LambdaZip.write(boot, tmp, plan.env().get("SOURCE_DATE_EPOCH")));
-                    zip = new Report.Zip(zipDest, staged.toFile().length(), sha256(staged));
+                String name = b.function().name();
+                Path dest = Install.bootstrap(lambdaDir, name), zipDest = dest.resolveSibling("bootstrap.zip");
+                BuildState.Entry prev = before.get(name);
+                Report.Row row;
+                if (prev != null && prev.sha256() != null && prev.stillInstalled(b.output(), dest, zipDest, o.zip, epoch)) {
+                    // cargo changed nothing and nobody touched what was installed: keep it as it is.
+                    Report.Zip zip = o.zip ? new Report.Zip(zipDest, prev.zip().size(), prev.zipSha256()) : null;
+                    row = new Report.Row(b.function(), plan.target(), dest, b.info(), prev.sha256(), zip, null);
+                } else {
+                    Path boot = staging.stageExecutable(b.output(), dest);
+                    Report.Zip zip = null;
+                    Path zipTmp = null;
+                    if (o.zip) {
+                        zipTmp = staging.stage(zipDest, tmp -> LambdaZip.write(boot, tmp, epoch));
+                        zip = new Report.Zip(zipDest, zipTmp.toFile().length(), sha256(zipTmp));
+                    }
+                    row = new Report.Row(b.function(), plan.target(), dest, b.info(), sha256(boot), zip, null);
+                    staged.put(name, new Path[]{b.output(), boot, zipTmp});
                 }
-                Report.Row row = new Report.Row(b.function(), plan.target(), dest, b.info(), sha256(boot), zip, null);
-                SizeLimits.Verdict size = SizeLimits.judge(b.function().name(), b.info().size, zip == null ? -1 : zip.size(), maxSize);
+                SizeLimits.Verdict size = SizeLimits.judge(b.function().name(), b.info().size, row.zipSize(), maxSize);
                 size.warnings().forEach(w -> err.println(me + ": warning: " + w));
                 failures.addAll(size.failures());
                 rows.add(row);
@@ -256,6 +270,14 @@ final class Pipeline<T> {
             entries.addAll(Manifest.kept(lambdaDir, built.stream().map(b -> b.function().name()).collect(Collectors.toSet())));
             String manifest = Manifest.render(entries, tools.join());
             staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
+            for (Report.Row r : rows) {
+                Path[] s = staged.get(r.function().name());
+                if (s == null) continue;
+                after.put(r.function().name(), new BuildState.Entry(BuildState.Identity.of(s[0]), BuildState.Identity.of(s[1]), r.sha256(),
+                        s[2] == null ? null : BuildState.Identity.of(s[2]), r.zip() == null ? null : r.zip().sha256(), epoch));
+            }
+            String state = BuildState.render(after);
+            staging.stage(lambdaDir.resolve(BuildState.FILE), tmp -> Files.writeString(tmp, state));
             staging.commit();
         }
         return rows;

@@ -1,0 +1,84 @@
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the last build installed, so that a build in which cargo changed nothing does not copy, hash and zip
+ * every bootstrap again: <lambda dir>/.build-state.json records, per function, the identity (size, mtime,
+ * file key) of cargo's output it installed, of the installed bootstrap and zip, and their sha256. A function
+ * is installed again unless all of them still match: a new output from cargo, an installed file touched by
+ * anyone, a different SOURCE_DATE_EPOCH or a zip now asked for all mean a fresh install.
+ */
+final class BuildState {
+    static final String FILE = ".build-state.json";
+
+    private BuildState() {}
+
+    /** A file as the file system sees it now; null when there is none. */
+    record Identity(long size, long mtimeNanos, String key) {
+        static Identity of(Path p) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                return new Identity(a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS), String.valueOf(a.fileKey()));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        JsonWriter.Obj json() {
+            return new JsonWriter.Obj().put("size", size).put("mtime_ns", mtimeNanos).put("key", key);
+        }
+
+        static Identity from(JsonValue v) {
+            if (v == null || !v.isObject()) return null;
+            JsonObject o = v.asObject();
+            return new Identity(o.getLong("size", -1), o.getLong("mtime_ns", -1), o.getString("key", ""));
+        }
+    }
+
+    /** One installed function. zip and zipSha256 null without a zip; epoch: the SOURCE_DATE_EPOCH it was zipped with. */
+    record Entry(Identity output, Identity bootstrap, String sha256, Identity zip, String zipSha256, String epoch) {
+        String toJson() {
+            return new JsonWriter.Obj().put("output", output.json()).put("bootstrap", bootstrap.json()).put("sha256", sha256)
+                    .put("zip", zip == null ? null : zip.json()).put("zip_sha256", zipSha256).put("epoch", epoch).toString();
+        }
+
+        /** Whether the installed files are still exactly what this entry says, for this output and these options. */
+        boolean stillInstalled(Path output, Path bootstrap, Path zipFile, boolean wantZip, String epochNow) {
+            if (!output().equals(Identity.of(output)) || !bootstrap().equals(Identity.of(bootstrap))) return false;
+            if (!wantZip) return true;
+            return zip != null && zip.equals(Identity.of(zipFile)) && java.util.Objects.equals(epoch, epochNow);
+        }
+    }
+
+    static Map<String, Entry> read(Path lambdaDir) {
+        Map<String, Entry> out = new HashMap<>();
+        try {
+            JsonObject o = Json.parse(Files.readString(lambdaDir.resolve(FILE))).asObject();
+            for (JsonObject.Member m : o) {
+                JsonObject e = m.getValue().asObject();
+                Identity output = Identity.from(e.get("output")), boot = Identity.from(e.get("bootstrap"));
+                if (output == null || boot == null) continue;
+                out.put(m.getName(), new Entry(output, boot, e.getString("sha256", null), Identity.from(e.get("zip")),
+                        e.get("zip_sha256") != null && e.get("zip_sha256").isString() ? e.getString("zip_sha256", null) : null,
+                        e.get("epoch") != null && e.get("epoch").isString() ? e.getString("epoch", null) : null));
+            }
+        } catch (IOException | RuntimeException e) {
+            // no state, or unreadable: every function is installed afresh
+        }
+        return out;
+    }
+
+    static String render(Map<String, Entry> entries) {
+        JsonWriter.Obj o = new JsonWriter.Obj();
+        new java.util.TreeMap<>(entries).forEach((name, e) -> o.put(name, new JsonWriter.Raw(e.toJson())));
+        return o + "\n";
+    }
+}
