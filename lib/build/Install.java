@@ -42,6 +42,8 @@ final class Install {
                 Files.createDirectories(dest.getParent());
                 Path tmp = Files.createTempFile(dest.getParent(), "." + dest.getFileName() + "-", ".tmp");
                 PENDING.add(tmp);
+                // A temporary file is 0600; what is installed is read by others too (CDK, CI artifacts).
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
                 staged.add(new Path[]{tmp, dest});
                 writer.write(tmp);
                 return tmp;
