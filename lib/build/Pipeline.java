@@ -46,7 +46,7 @@ final class Pipeline<T> {
     }
 
     /** What the options ask for, every one checked before cargo runs. */
-    private record Settings(Target target, ElfPolicy policy, long maxSize, Path manifest) {}
+    private record Settings(Target target, ElfPolicy policy, long maxSize, Tune tune, Path manifest) {}
 
     /** One function cargo built, read and checked. */
     private record Built(Workspace.Function function, Path output, ElfInfo info) {}
@@ -57,7 +57,7 @@ final class Pipeline<T> {
         Map<String, String> probeEnv = Map.copyOf(env);
         CompletableFuture<T> prepared = CompletableFuture.supplyAsync(() -> builder.prepare(probeEnv));
         Workspace ws = workspace(s.manifest(), prepared);
-        Builder.Plan plan = plan(ws, select(spec, o, ws), s.target());
+        Builder.Plan plan = plan(ws, select(spec, o, ws), s.target(), s.tune());
         Map<String, String> toolEnv = Map.copyOf(plan.env());
         CompletableFuture<Map<String, String>> tools = prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found));
         build(plan, prepared);
@@ -79,7 +79,7 @@ final class Pipeline<T> {
         ElfPolicy policy = new ElfPolicy(target.machine, !target.staticExpected, false, -1)
                 .withMaxGlibc(ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime));
         long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
-        return new Settings(target, policy, maxSize, Workspace.findManifest(o.manifestPath, cwd));
+        return new Settings(target, policy, maxSize, tune(), Workspace.findManifest(o.manifestPath, cwd));
     }
 
     private Workspace workspace(Path manifest, CompletableFuture<T> prepared) {
@@ -93,29 +93,27 @@ final class Pipeline<T> {
     }
 
     /** The release settings the workspace leaves open, and the one cargo call's arguments. */
-    private Builder.Plan plan(Workspace ws, List<Workspace.Function> selected, Target target) {
+    private Builder.Plan plan(Workspace ws, List<Workspace.Function> selected, Target target, Tune tune) {
         List<String> configs = CargoConfig.files(ws.root, env).stream().map(CargoConfig::read).toList();
         Map<String, Map<String, String>> profiles = Profiles.read(ws.root.resolve("Cargo.toml"), configs);
-        Tune tune = tune();
         List<String> cargoArgs = new ArrayList<>();
-        List<String> added = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
         for (Map.Entry<String, String> want : tune.settings().entrySet()) {
             Map.Entry<String, String> e = Profiles.defaultSetting(profiles, o.profile, env, want.getKey(), want.getValue());
             if (e == null) continue;
-            env.put(e.getKey(), e.getValue());
-            this.added.put(e.getKey(), e.getValue());
-            added.add(want.getKey() + "=" + want.getValue());
+            added.put(e.getKey(), e.getValue());
+            shown.add(want.getKey() + "=" + want.getValue());
         }
         if (tune != Tune.NONE) {
             TargetCpu.Flags cpu = TargetCpu.of(target, env, configs);
             cargoArgs.addAll(cpu.cargoArgs());
-            env.putAll(cpu.env());
-            this.added.putAll(cpu.env());
-            added.addAll(cpu.shown());
+            added.putAll(cpu.env());
+            shown.addAll(cpu.shown());
         }
-        settingsLine = added.isEmpty() ? "the workspace sets every release setting itself; nothing added"
+        env.putAll(added);
+        settingsLine = shown.isEmpty() ? "the workspace sets every release setting itself; nothing added"
                 : "added where the workspace leaves them open (" + tune.word + (tune == Tune.NONE ? ", --no-tune" : "") + "): "
-                + String.join(", ", added);
+                + String.join(", ", shown);
         cargoArgs.addAll(o.cargoArgs);
         Path lambdaDir = o.lambdaDir != null ? cwd.resolve(o.lambdaDir).normalize() : ws.targetDir.resolve("lambda");
         return new Builder.Plan(ws, selected, target, o.profile, List.copyOf(cargoArgs), Map.copyOf(env), lambdaDir);
@@ -266,10 +264,7 @@ final class Pipeline<T> {
                 rows.add(row);
             }
             if (!failures.isEmpty()) throw rejected(failures, "are too large", lambdaDir);
-            List<String> entries = rows.stream().map(r -> r.toJson(lambdaDir)).collect(Collectors.toCollection(ArrayList::new));
-            entries.addAll(Manifest.kept(lambdaDir, built.stream().map(b -> b.function().name()).collect(Collectors.toSet())));
-            String manifest = Manifest.render(entries, tools.join());
-            staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
+            stageManifest(staging, lambdaDir, rows, tools.join());
             for (Report.Row r : rows) {
                 Path[] s = staged.get(r.function().name());
                 if (s == null) continue;
@@ -311,13 +306,18 @@ final class Pipeline<T> {
             out.add(r.withSmoke(new Report.Smoke(ok, run.initMs(), detail)));
         }
         try (Install.Staging staging = new Install.Staging()) {
-            List<String> entries = out.stream().map(r -> r.toJson(plan.lambdaDir())).collect(Collectors.toCollection(ArrayList::new));
-            entries.addAll(Manifest.kept(plan.lambdaDir(), out.stream().map(r -> r.function().name()).collect(Collectors.toSet())));
-            String manifest = Manifest.render(entries, tools.join());
-            staging.stage(plan.lambdaDir().resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
+            stageManifest(staging, plan.lambdaDir(), out, tools.join());
             staging.commit();
         }
         return out;
+    }
+
+    /** manifest.json: this build's rows, and the entries of functions not built now whose bootstrap is still there. */
+    private static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions) {
+        List<String> entries = rows.stream().map(r -> r.toJson(lambdaDir)).collect(Collectors.toCollection(ArrayList::new));
+        entries.addAll(Manifest.kept(lambdaDir, rows.stream().map(r -> r.function().name()).collect(Collectors.toSet())));
+        String manifest = Manifest.render(entries, versions);
+        staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
     }
 
     /** Passes bytes through once opened; holds them until then. */

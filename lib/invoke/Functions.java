@@ -41,14 +41,6 @@ final class Functions {
         return n.isEmpty() ? "no function is built in " + dir : "functions in " + dir + ": " + String.join(", ", n);
     }
 
-    static Path bootstrap(Path dir, String name) {
-        Path b = dir.resolve(name).resolve("bootstrap").normalize();
-        if (!b.startsWith(dir) || name.contains("/") || !Files.isRegularFile(b)) {
-            throw new Cli.UserError(ExitCode.USAGE, "unknown function '" + name + "' (" + list(dir) + ")");
-        }
-        return b;
-    }
-
     static ExitCode exitCode(Invoker.Outcome o) {
         if (o instanceof Invoker.Answered || o instanceof Invoker.Ready) return ExitCode.OK;
         if (o instanceof Invoker.Failed) return ExitCode.CHECK_FAILED;

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -55,12 +54,11 @@ final class InvokeServer {
         }
     }
 
-    /** A warm function: its Runtime API and its process, or neither yet. */
+    /** A warm function: its started instance, or none yet. */
     private static final class Warm {
         final String name;
         final Path bootstrap;
-        RuntimeApi api;
-        FunctionProcess process;
+        Invoker.Instance instance;
 
         Warm(String name, Path bootstrap) {
             this.name = name;
@@ -68,17 +66,11 @@ final class InvokeServer {
         }
 
         synchronized void stop() {
-            if (process != null) process.close();
-            if (api != null) api.close();
-            process = null;
-            api = null;
+            if (instance != null) instance.close();
+            instance = null;
         }
     }
 
-    /**
-     * Serves until Ctrl-C. watch: the workspace whose member packages to watch, and rebuild (given the changed
-     * packages, true when it built) runs the build; null: no watching.
-     */
     static int serve(Source source, int port, Invoker.Settings s, PrintWriter err, Workspace watch,
                      java.util.function.Predicate<Set<String>> rebuild) throws IOException {
         Map<String, Warm> warm = new ConcurrentHashMap<>();
@@ -154,43 +146,39 @@ final class InvokeServer {
 
     /** One invocation on a warm process (started first if there is none); the caller holds w's lock. */
     private static void invoke(HttpExchange x, Warm w, byte[] event, Invoker.Settings s, PrintWriter err) throws IOException {
-        long start = System.nanoTime();
-        Double initMs = null;
-        if (w.process == null || !w.process.process().isAlive()) {
+        boolean cold = w.instance == null || !w.instance.alive();
+        if (cold) {
             w.stop();
-            w.api = new RuntimeApi();
-            Map<String, String> env = FunctionProcess.lambdaEnv(w.name, w.bootstrap.getParent(), w.api.address(), s.memoryMb(), s.extraEnv());
-            w.process = FunctionProcess.start(w.bootstrap, FunctionProcess.Launch.of(w.bootstrap, s.cpu(), System.getenv()), env, System.err);
-            Object first = Invoker.await(CompletableFuture.anyOf(w.api.ready(), w.api.initError(), w.process.process().onExit()), s.timeoutMillis());
-            if (!(first instanceof Long)) {
-                String why = first == null ? "Task timed out after " + seconds(s) + " seconds (during init)"
-                        : first instanceof RuntimeApi.InitError e ? "init failed: " + e.type()
-                        : "Runtime exited with error: " + w.process.howItEnded();
+            w.instance = Invoker.Instance.start(w.name, w.bootstrap, s, System.err);
+            Invoker.Outcome init = w.instance.init();
+            if (!(init instanceof Invoker.Ready)) {
                 w.stop();
-                send(x, 200, "Unhandled", RuntimeApi.error(first == null ? "Sandbox.Timedout" : "Runtime.ExitError", why));
+                sendError(x, null, init, s);
                 return;
             }
-            initMs = ((Long) first - start) / 1e6;
         }
-        RuntimeApi.Event e = RuntimeApi.Event.of(event, w.name, s.timeoutMillis());
-        long sent = System.nanoTime();
-        Object r = Invoker.await(CompletableFuture.anyOf(w.api.submit(e), w.process.process().onExit()), s.timeoutMillis());
-        double ms = (System.nanoTime() - sent) / 1e6;
-        err.println(new Invoker.Run(new Invoker.Ready(), e.requestId(), initMs == null ? -1 : initMs, ms, w.process.maxMemoryMb(), "")
-                .report(s.memoryMb()));
+        Invoker.Run r = w.instance.invoke(event, cold);
+        err.println(r.report(s.memoryMb()));
         err.flush();
-        if (r instanceof RuntimeApi.Answer a) {
+        if (r.outcome() instanceof Invoker.Answered a) {
             send(x, 200, null, a.body());
-        } else if (r instanceof RuntimeApi.FunctionError f) {
+        } else if (r.outcome() instanceof Invoker.Failed f) {
             send(x, 200, "Unhandled", f.body());
-        } else if (r == null) {
-            w.stop();
-            send(x, 200, "Unhandled", RuntimeApi.error("Sandbox.Timedout", e.requestId() + " Task timed out after " + seconds(s) + " seconds"));
         } else {
-            String how = w.process.howItEnded();
             w.stop();
-            send(x, 200, "Unhandled", RuntimeApi.error("Runtime.ExitError", "RequestId: " + e.requestId() + " Error: Runtime exited with error: " + how));
+            sendError(x, r.requestId(), r.outcome(), s);
         }
+    }
+
+    /** A timeout, crash or init error as the Lambda service answers it: 200, X-Amz-Function-Error, Lambda's error object. */
+    private static void sendError(HttpExchange x, String requestId, Invoker.Outcome o, Invoker.Settings s) throws IOException {
+        String id = requestId == null ? "" : requestId + " ";
+        String json = o instanceof Invoker.TimedOut t
+                ? RuntimeApi.error("Sandbox.Timedout", id + "Task timed out after " + seconds(s) + " seconds" + (t.phase().equals("init") ? " (during init)" : ""))
+                : o instanceof Invoker.InitFailed f ? RuntimeApi.error("Runtime.InitError", "init failed: " + f.type())
+                : RuntimeApi.error("Runtime.ExitError", (requestId == null ? "" : "RequestId: " + requestId + " ") + "Error: Runtime exited with error: "
+                        + ((Invoker.Crashed) o).how());
+        send(x, 200, "Unhandled", json);
     }
 
     private static String seconds(Invoker.Settings s) {

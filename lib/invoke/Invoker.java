@@ -52,40 +52,94 @@ final class Invoker {
         }
     }
 
+    /**
+     * One started function: its Runtime API and its process. init() waits for the cold start, invoke() hands it
+     * one event; the CLI uses one instance once, --serve keeps one warm per function. close() stops both.
+     */
+    static final class Instance implements AutoCloseable {
+        final String name;
+        final Settings settings;
+        final FunctionProcess.Launch launch;
+        private final RuntimeApi api;
+        private final FunctionProcess process;
+        private final long started = System.nanoTime();
+        /** Set by init(): how long the cold start took, or negative. */
+        private double initMs = -1;
+
+        private Instance(String name, Path bootstrap, Settings s, PrintStream logs) {
+            this.name = name;
+            this.settings = s;
+            this.launch = FunctionProcess.Launch.of(bootstrap, s.cpu(), System.getenv());
+            try {
+                this.api = new RuntimeApi();
+            } catch (IOException e) {
+                throw new Cli.UserError(ExitCode.IO_ERROR, "cannot start the Runtime API on 127.0.0.1: " + e.getMessage());
+            }
+            Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), s.extraEnv());
+            try {
+                this.process = FunctionProcess.start(bootstrap, launch, env, logs);
+            } catch (RuntimeException e) {
+                api.close();
+                throw e;
+            }
+        }
+
+        static Instance start(String name, Path bootstrap, Settings s, PrintStream logs) {
+            return new Instance(name, bootstrap, s, logs);
+        }
+
+        boolean alive() {
+            return process.process().isAlive();
+        }
+
+        /** Waits until the function asks for its first event: Ready, or how init failed. */
+        Outcome init() {
+            Object first = await(CompletableFuture.anyOf(api.ready(), api.initError(), process.process().onExit()), settings.timeoutMillis());
+            if (first == null) return new TimedOut("init", settings.timeoutMillis() / 1000.0);
+            if (first instanceof RuntimeApi.InitError e) return new InitFailed(e.type(), e.body());
+            if (first instanceof Process) {
+                String unknownCpu = process.lastLines().stream().filter(l -> l.contains("unable to find CPU model")).findFirst().orElse(null);
+                if (unknownCpu != null) {
+                    throw new Cli.UserError(ExitCode.USAGE, "qemu knows no CPU model '" + settings.cpu() + "' (" + unknownCpu.trim()
+                            + "); `" + launch.prefix().get(0) + " -cpu help` lists the models, e.g. neoverse-n1 or max");
+                }
+                return new Crashed("init", process.howItEnded(), process.lastLines());
+            }
+            initMs = ((Long) first - started) / 1e6;
+            return new Ready();
+        }
+
+        /** One event through a function that finished init; initMs: reported once, with the first invocation. */
+        Run invoke(byte[] event, boolean reportInit) {
+            RuntimeApi.Event e = RuntimeApi.Event.of(event, name, settings.timeoutMillis());
+            long sent = System.nanoTime();
+            Object r = await(CompletableFuture.anyOf(api.submit(e), process.process().onExit()), settings.timeoutMillis());
+            double ms = (System.nanoTime() - sent) / 1e6;
+            Outcome o = r == null ? new TimedOut("invoke", settings.timeoutMillis() / 1000.0)
+                    : r instanceof RuntimeApi.Answer a ? new Answered(a.body())
+                    : r instanceof RuntimeApi.FunctionError f ? new Failed(f.type(), f.body())
+                    : new Crashed("invoke", process.howItEnded(), process.lastLines());
+            return new Run(o, e.requestId(), reportInit ? initMs : -1, ms, process.maxMemoryMb(), launch.how());
+        }
+
+        /** A Run for an init that did not reach invocation/next (or, with Ready, for a smoke check without an event). */
+        Run initRun(Outcome o) {
+            return new Run(o, null, o instanceof Ready ? initMs : -1, -1, process.maxMemoryMb(), launch.how());
+        }
+
+        @Override
+        public void close() {
+            process.close();
+            api.close();
+        }
+    }
+
     /** event null: init only (the smoke check without an event). logs: where the function's output goes. */
     static Run run(String name, Path bootstrap, byte[] event, Settings s, PrintStream logs) {
-        FunctionProcess.Launch launch = FunctionProcess.Launch.of(bootstrap, s.cpu(), System.getenv());
-        try (RuntimeApi api = new RuntimeApi()) {
-            Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), s.extraEnv());
-            long start = System.nanoTime();
-            try (FunctionProcess p = FunctionProcess.start(bootstrap, launch, env, logs)) {
-                CompletableFuture<Process> exited = p.process().onExit();
-                Object first = await(CompletableFuture.anyOf(api.ready(), api.initError(), exited), s.timeoutMillis());
-                double initMs = api.ready().isDone() ? (api.ready().join() - start) / 1e6 : -1;
-                if (first == null) return new Run(new TimedOut("init", s.timeoutMillis() / 1000.0), null, -1, -1, p.maxMemoryMb(), launch.how());
-                if (first instanceof RuntimeApi.InitError e) return new Run(new InitFailed(e.type(), e.body()), null, -1, -1, p.maxMemoryMb(), launch.how());
-                if (first instanceof Process) {
-                    String unknownCpu = p.lastLines().stream().filter(l -> l.contains("unable to find CPU model")).findFirst().orElse(null);
-                    if (unknownCpu != null) {
-                        throw new Cli.UserError(ExitCode.USAGE, "qemu knows no CPU model '" + s.cpu() + "' (" + unknownCpu.trim()
-                                + "); `" + launch.prefix().get(0) + " -cpu help` lists the models, e.g. neoverse-n1 or max");
-                    }
-                    return new Run(new Crashed("init", p.howItEnded(), p.lastLines()), null, -1, -1, p.maxMemoryMb(), launch.how());
-                }
-                if (event == null) return new Run(new Ready(), null, initMs, -1, p.maxMemoryMb(), launch.how());
-
-                RuntimeApi.Event e = RuntimeApi.Event.of(event, name, s.timeoutMillis());
-                long sent = System.nanoTime();
-                CompletableFuture<RuntimeApi.Result> answer = api.submit(e);
-                Object second = await(CompletableFuture.anyOf(answer, exited), s.timeoutMillis());
-                double ms = (System.nanoTime() - sent) / 1e6;
-                if (second == null) return new Run(new TimedOut("invoke", s.timeoutMillis() / 1000.0), e.requestId(), initMs, ms, p.maxMemoryMb(), launch.how());
-                if (second instanceof RuntimeApi.Answer a) return new Run(new Answered(a.body()), e.requestId(), initMs, ms, p.maxMemoryMb(), launch.how());
-                if (second instanceof RuntimeApi.FunctionError f) return new Run(new Failed(f.type(), f.body()), e.requestId(), initMs, ms, p.maxMemoryMb(), launch.how());
-                return new Run(new Crashed("invoke", p.howItEnded(), p.lastLines()), e.requestId(), initMs, ms, p.maxMemoryMb(), launch.how());
-            }
-        } catch (IOException e) {
-            throw new Cli.UserError(ExitCode.IO_ERROR, "cannot start the Runtime API on 127.0.0.1: " + e.getMessage());
+        try (Instance i = Instance.start(name, bootstrap, s, logs)) {
+            Outcome init = i.init();
+            if (!(init instanceof Ready) || event == null) return i.initRun(init);
+            return i.invoke(event, true);
         }
     }
 
