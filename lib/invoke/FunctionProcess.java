@@ -29,8 +29,8 @@ final class FunctionProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + bootstrap + ": " + e.getMessage());
             }
-            String host = ElfReader.archName(ElfPolicy.machineOf(System.getProperty("os.arch")) == null ? -1
-                    : ElfPolicy.machineOf(System.getProperty("os.arch")));
+            Integer hostMachine = ElfPolicy.machineOf(System.getProperty("os.arch"));
+            String host = ElfReader.archName(hostMachine == null ? -1 : hostMachine);
             String arch = ElfReader.archName(info.machine);
             if (arch.equals(host)) return new Launch(List.of(), "natively");
             for (String name : List.of("qemu-" + arch + "-static", "qemu-" + arch)) {
