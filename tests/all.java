@@ -3,10 +3,11 @@
 //DEPS org.junit.platform:junit-platform-launcher:1.10.2
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.10.2
 //DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
+//DEPS org.yaml:snakeyaml:2.4
 //SOURCES *Test.java
 //SOURCES support/*.java
 //SOURCES ../verify-elf.java
-//SOURCES ../lib/common/*.java ../lib/build/*.java ../lib/doctor/*.java ../lib/smart/*.java ../lib/invoke/*.java
+//SOURCES ../lib/common/*.java ../lib/build/*.java ../lib/doctor/*.java ../lib/smart/*.java ../lib/invoke/*.java ../lib/init/*.java
 //MAIN All
 //DESCRIPTION Run every test class; prints each failure and a closing `N passed, N failed` line
 
