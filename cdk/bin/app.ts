@@ -9,12 +9,12 @@ import { ManifestError, readManifest } from '../lib/manifest';
 // Relative paths are taken from the folder cdk runs in (the one holding cdk.json).
 const app = new App();
 try {
-  const manifest = path.resolve(
-    process.env.LAMBDA_MANIFEST || app.node.tryGetContext('manifest') || '../target/lambda/manifest.json');
+  const fromEnv = process.env.LAMBDA_MANIFEST;
+  const manifest = path.resolve(fromEnv || app.node.tryGetContext('manifest') || '../target/lambda/manifest.json');
   new FunctionsStack(app, app.node.tryGetContext('stack') ?? 'RustLambdas', {
     // No env: an environment-agnostic stack, so `cdk synth` needs no AWS account or credentials.
-    description: `Lambda functions from ${path.basename(path.dirname(manifest))}/manifest.json (build-lambda --zip)`,
-    functions: readManifest(manifest),
+    description: 'Rust functions built by build-lambda --zip, one per manifest.json entry',
+    functions: readManifest(manifest, fromEnv ? 'LAMBDA_MANIFEST' : 'context manifest'),
   });
   app.synth();
 } catch (e) {

@@ -20,12 +20,12 @@ export class ManifestError extends Error {}
  * relative to the manifest's folder. Every function must have a zip: the app deploys the zip as is,
  * so its asset hash changes only when the code does.
  */
-export function readManifest(file: string): ManifestFunction[] {
+export function readManifest(file: string, setBy: string): ManifestFunction[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new ManifestError(`no manifest at ${file}: build first (./jbang build-lambda@. --zip), or pass -c manifest=PATH`);
+    throw new ManifestError(`no manifest at ${file} (${setBy}): build first (./jbang build-lambda@. --zip), or name one with LAMBDA_MANIFEST=PATH or -c manifest=PATH`);
   }
   let doc: any;
   try {
