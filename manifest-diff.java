@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
                 + "unchanged. OLD and NEW are files, or lambda folders holding manifest.json."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:compared (whether or not anything changed)",
-                "2:usage or input error: a missing file (OLD only with --allow-missing-old), a file that is not a manifest",
+                "2:usage or input error: a missing file (a missing OLD is allowed with --allow-missing-old), a file that is not a manifest",
                 "70:internal error"})
 class ManifestDiff implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OLD", description = "the manifest deployed last (a file, or a lambda folder)")
