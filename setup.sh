@@ -325,6 +325,26 @@ else
         || die "go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION failed"
 fi
 
+# ---------------------------------------------------------------- the CDK example app (cdk/)
+# aws-cdk-lib 2.276 needs Node.js 20 or newer (its engines field; Debian 12's own nodejs is 18), so Node
+# and npm come with the machine (NodeSource's nodejs 20 on this project's machines). npm ci installs
+# exactly cdk/package-lock.json (aws-cdk-lib, constructs, the aws-cdk CLI, typescript) from the npm
+# registry; it runs again only when the lock file changed.
+NODE_MIN_MAJOR=20
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+    || die "node and npm not found: the CDK example (cdk/) needs Node.js $NODE_MIN_MAJOR or newer (NodeSource's nodejs package, or nvm)"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge "$NODE_MIN_MAJOR" ] \
+    || die "node $(node --version) is too old: the CDK example (cdk/) needs Node.js $NODE_MIN_MAJOR or newer (NodeSource's nodejs package, or nvm)"
+lock_sum="$(sha256sum "$REPO/cdk/package-lock.json" | awk '{print $1}')"
+if [ "$(cat "$REPO/cdk/node_modules/.setup-lock-sha256" 2>/dev/null || true)" = "$lock_sum" ]; then
+    say "npm: cdk/node_modules already matches cdk/package-lock.json"
+else
+    say "npm: npm ci in cdk/ (node $(node --version), npm $(npm --version))"
+    (cd "$REPO/cdk" && timeout -k 10 600 npm ci --no-audit --no-fund) || die "npm ci in $REPO/cdk failed"
+    printf '%s\n' "$lock_sum" >"$REPO/cdk/node_modules/.setup-lock-sha256"
+fi
+
 # The prerequisites as the build will see them (this also fetches JBang through ./jbang once).
 say "doctor: checking what build-lambda needs"
 (cd "$REPO" && ./jbang doctor@. --for zig) || die "doctor: something build-lambda needs is missing (table above)"

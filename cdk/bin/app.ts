@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { FunctionsStack } from '../lib/functions-stack';
+import { ManifestError, readManifest } from '../lib/manifest';
+
+// Which manifest: LAMBDA_MANIFEST, else the context value `manifest` (`-c manifest=PATH`, else
+// cdk.json's), else ../target/lambda/manifest.json (this folder copied to a workspace root as cdk/).
+// Relative paths are taken from the folder cdk runs in (the one holding cdk.json).
+const app = new App();
+try {
+  const fromEnv = process.env.LAMBDA_MANIFEST;
+  const manifest = path.resolve(fromEnv || app.node.tryGetContext('manifest') || '../target/lambda/manifest.json');
+  new FunctionsStack(app, app.node.tryGetContext('stack') ?? 'RustLambdas', {
+    // No env: an environment-agnostic stack, so `cdk synth` needs no AWS account or credentials.
+    description: 'Rust functions built by build-lambda --zip, one per manifest.json entry',
+    functions: readManifest(manifest, fromEnv ? 'LAMBDA_MANIFEST' : 'context manifest'),
+  });
+  app.synth();
+} catch (e) {
+  if (!(e instanceof ManifestError)) throw e;
+  console.error(`cdk app: ${e.message}`);
+  process.exit(1);
+}

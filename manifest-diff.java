@@ -1,0 +1,156 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES verify-elf.java
+//SOURCES lib/common/ScriptHeader.java lib/common/TextTable.java
+//MAIN ManifestDiff
+//CDS
+//DESCRIPTION Compare two build-lambda manifests: the functions added, removed or changed (bootstrap sha256), to deploy only what changed
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "manifest-diff", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Compare two manifest.json files written by the build scripts (the one last deployed, OLD, and this "
+                + "build's, NEW) and list each function as added, removed, changed (its bootstrap's sha256 differs) or "
+                + "unchanged. OLD and NEW are files, or lambda folders holding manifest.json."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:compared (whether or not anything changed)",
+                "2:usage or input error: a missing file (a missing OLD is allowed with --allow-missing-old), a file that is not a manifest",
+                "70:internal error"})
+class ManifestDiff implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "OLD", description = "the manifest deployed last (a file, or a lambda folder)")
+    Path oldPath;
+
+    @Parameters(index = "1", paramLabel = "NEW", description = "this build's manifest (a file, or a lambda folder such as target/lambda)")
+    Path newPath;
+
+    @Option(names = "--names", description = "print only the names of the functions to deploy (added and changed), one per line")
+    boolean names;
+
+    @Option(names = "--json", description = "print JSON: {old, new, deploy: [names], removed: [names], functions: [{name, change, old_sha256, new_sha256}]}")
+    boolean json;
+
+    @Option(names = "--allow-missing-old", description = "an OLD that does not exist means nothing is deployed yet: every function is added "
+            + "(a pipeline's first run); without it a missing OLD is an error")
+    boolean allowMissingOld;
+
+    @Option(names = "--verbose", description = "show stack traces of unexpected errors")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    enum Change { ADDED, REMOVED, CHANGED, UNCHANGED }
+
+    /** One function in both manifests' terms; a sha256 is null where the function is absent. */
+    record Row(String name, Change change, String oldSha256, String newSha256) {}
+
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return Cli.commandLine(new ManifestDiff()).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        if (names && json) throw new CommandLine.ParameterException(spec.commandLine(), "--names and --json exclude each other");
+        List<Row> rows = diff(read(oldPath, "OLD", allowMissingOld), read(newPath, "NEW", false));
+        List<String> deploy = rows.stream().filter(r -> r.change == Change.ADDED || r.change == Change.CHANGED).map(Row::name).collect(Collectors.toList());
+        List<String> removed = rows.stream().filter(r -> r.change == Change.REMOVED).map(Row::name).collect(Collectors.toList());
+        PrintWriter out = spec.commandLine().getOut();
+        if (names) {
+            deploy.forEach(out::println);
+        } else if (json) {
+            List<String> fs = rows.stream().map(r -> new JsonWriter.Obj().put("name", r.name).put("change", r.change.name().toLowerCase(Locale.ROOT))
+                    .put("old_sha256", r.oldSha256).put("new_sha256", r.newSha256).toString()).collect(Collectors.toList());
+            out.println(new JsonWriter.Obj().put("old", oldPath.toString()).put("new", newPath.toString()).put("deploy", deploy)
+                    .put("removed", removed).put("functions", new JsonWriter.Raw(JsonWriter.array(fs))));
+        } else {
+            TextTable t = new TextTable(4).row("FUNCTION", "CHANGE", "OLD SHA256", "NEW SHA256");
+            for (Row r : rows) t.row(r.name, r.change.name().toLowerCase(Locale.ROOT), shortSha(r.oldSha256), shortSha(r.newSha256));
+            t.print(out);
+            long same = rows.stream().filter(r -> r.change == Change.UNCHANGED).count();
+            out.printf(Locale.ROOT, "%d to deploy (%d added, %d changed), %d removed, %d unchanged%n", deploy.size(),
+                    rows.stream().filter(r -> r.change == Change.ADDED).count(), rows.stream().filter(r -> r.change == Change.CHANGED).count(),
+                    removed.size(), same);
+        }
+        out.flush();
+        return ExitCode.OK.code;
+    }
+
+    /** Every function of either manifest, by name. */
+    static List<Row> diff(Map<String, String> before, Map<String, String> after) {
+        List<Row> rows = new ArrayList<>();
+        TreeSet<String> all = new TreeSet<>(before.keySet());
+        all.addAll(after.keySet());
+        for (String name : all) {
+            String o = before.get(name), n = after.get(name);
+            Change c = o == null ? Change.ADDED : n == null ? Change.REMOVED : o.equals(n) ? Change.UNCHANGED : Change.CHANGED;
+            rows.add(new Row(name, c, o, n));
+        }
+        return rows;
+    }
+
+    /** name -> the bootstrap's sha256, from a manifest file or a folder holding manifest.json. */
+    static Map<String, String> read(Path given, String which, boolean missingIsEmpty) {
+        Path file = Files.isDirectory(given) ? given.resolve("manifest.json") : given;
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            if (missingIsEmpty) return Map.of();
+            throw new Cli.UserError(ExitCode.USAGE, which + " manifest not found: " + file
+                    + ("OLD".equals(which) ? " (nothing deployed yet? --allow-missing-old treats every function as added)" : ""));
+        } catch (IOException e) {
+            throw new Cli.UserError(ExitCode.USAGE, "cannot read " + which + " manifest " + file + ": " + e.getMessage());
+        }
+        String notOne = which + " " + file + " is not a build-lambda manifest: ";
+        JsonValue doc;
+        try {
+            doc = Json.parse(text);
+        } catch (ParseException e) {
+            throw new Cli.UserError(ExitCode.USAGE, notOne + "not JSON (" + e.getMessage() + ")");
+        }
+        JsonValue fs = doc.isObject() ? doc.asObject().get("functions") : null;
+        if (fs == null || !fs.isArray()) throw new Cli.UserError(ExitCode.USAGE, notOne + "no \"functions\" array");
+        Map<String, String> out = new LinkedHashMap<>();
+        int i = 0;
+        for (JsonValue v : fs.asArray()) {
+            i++;
+            JsonValue name = v.isObject() ? v.asObject().get("name") : null, sha = v.isObject() ? v.asObject().get("sha256") : null;
+            if (name == null || !name.isString() || sha == null || !sha.isString() || !sha.asString().matches("[0-9a-f]{64}")) {
+                throw new Cli.UserError(ExitCode.USAGE, notOne + "function " + i + " has no \"name\" and \"sha256\" (64 hex digits)");
+            }
+            if (out.put(name.asString(), sha.asString()) != null) {
+                throw new Cli.UserError(ExitCode.USAGE, notOne + "it lists " + name.asString() + " twice");
+            }
+        }
+        return out;
+    }
+
+    static String shortSha(String sha) {
+        return sha == null ? "-" : sha.substring(0, 12);
+    }
+}
