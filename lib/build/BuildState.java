@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,11 +44,15 @@ final class BuildState {
         }
     }
 
-    /** One installed function. zip and zipSha256 null without a zip; epoch: the SOURCE_DATE_EPOCH it was zipped with. */
-    record Entry(Identity output, Identity bootstrap, String sha256, Identity zip, String zipSha256, String epoch) {
+    /**
+     * One installed binary, by its path in the lambda folder. zip and zipSha256 null without a zip; epoch: the
+     * SOURCE_DATE_EPOCH it was zipped with; included: the files its includes copied next to it (lambda-folder paths).
+     */
+    record Entry(Identity output, Identity bootstrap, String sha256, Identity zip, String zipSha256, String epoch, List<String> included) {
         String toJson() {
             return new JsonWriter.Obj().put("output", output.json()).put("bootstrap", bootstrap.json()).put("sha256", sha256)
-                    .put("zip", zip == null ? null : zip.json()).put("zip_sha256", zipSha256).put("epoch", epoch).toString();
+                    .put("zip", zip == null ? null : zip.json()).put("zip_sha256", zipSha256).put("epoch", epoch)
+                    .put("included", included).toString();
         }
 
         /** Whether the installed files are still exactly what this entry says, for this output and these options. */
@@ -68,11 +73,17 @@ final class BuildState {
                 if (output == null || boot == null) continue;
                 out.put(m.getName(), new Entry(output, boot, e.getString("sha256", null), Identity.from(e.get("zip")),
                         e.get("zip_sha256") != null && e.get("zip_sha256").isString() ? e.getString("zip_sha256", null) : null,
-                        e.get("epoch") != null && e.get("epoch").isString() ? e.getString("epoch", null) : null));
+                        e.get("epoch") != null && e.get("epoch").isString() ? e.getString("epoch", null) : null, included(e.get("included"))));
             }
         } catch (IOException | RuntimeException e) {
             // no state, or unreadable: every function is installed afresh
         }
+        return out;
+    }
+
+    private static List<String> included(JsonValue v) {
+        List<String> out = new java.util.ArrayList<>();
+        if (v != null && v.isArray()) for (JsonValue s : v.asArray()) if (s.isString()) out.add(s.asString());
         return out;
     }
 
