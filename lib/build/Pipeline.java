@@ -258,6 +258,7 @@ final class Pipeline<T> {
         // Staged files keep their inode and mtime through the rename: their identities are recorded once all are in place.
         Map<String, Path[]> staged = new java.util.LinkedHashMap<>();
         Map<String, List<String>> copied = new HashMap<>();
+        Map<String, String> zipEntryOf = new HashMap<>();
         try (Install.Staging staging = new Install.Staging()) {
             for (Built b : built) {
                 BuildConfig.Packaged p = b.packaged();
@@ -265,11 +266,12 @@ final class Pipeline<T> {
                 Layout.Place place = Layout.of(lambdaDir, severalArches, b.plan().target(), name, p.kind(), p.internal());
                 Path dest = place.binary(), zipDest = place.zip();
                 String key = lambdaDir.relativize(dest).toString();
+                zipEntryOf.put(key, place.entry());
                 List<String> includedNames = p.included().stream().filter(e -> !e.isFolder()).map(LambdaZip.Entry::name).toList();
                 BuildState.Entry prev = before.get(key);
                 Report.Row row;
                 if (prev != null && prev.sha256() != null && p.included().isEmpty() && prev.included().isEmpty()
-                        && prev.stillInstalled(b.output(), dest, zipDest, p.zip(), epoch)) {
+                        && prev.stillInstalled(b.output(), dest, zipDest, p.zip(), epoch, place.entry())) {
                     // cargo changed nothing and nobody touched what was installed: keep it as it is.
                     Report.Zip zip = p.zip() ? new Report.Zip(zipDest, prev.zip().size(), prev.zipSha256()) : null;
                     row = new Report.Row(p, b.plan().target(), dest, b.info(), prev.sha256(), zip, List.of(), null);
@@ -310,7 +312,7 @@ final class Pipeline<T> {
                 if (s == null) continue;
                 after.put(key, new BuildState.Entry(BuildState.Identity.of(s[0]), BuildState.Identity.of(s[1]), r.sha256(),
                         s[2] == null ? null : BuildState.Identity.of(s[2]), r.zip() == null ? null : r.zip().sha256(), epoch,
-                        copied.getOrDefault(key, List.of())));
+                        zipEntryOf.get(key), copied.getOrDefault(key, List.of())));
             }
             String state = BuildState.render(after);
             staging.stage(lambdaDir.resolve(BuildState.FILE), tmp -> Files.writeString(tmp, state));
