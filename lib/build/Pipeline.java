@@ -267,7 +267,6 @@ final class Pipeline<T> {
                 Path dest = place.binary(), zipDest = place.zip();
                 String key = lambdaDir.relativize(dest).toString();
                 zipEntryOf.put(key, place.entry());
-                List<String> includedNames = p.included().stream().filter(e -> !e.isFolder()).map(LambdaZip.Entry::name).toList();
                 BuildState.Entry prev = before.get(key);
                 Report.Row row;
                 if (prev != null && prev.sha256() != null && p.included().isEmpty() && prev.included().isEmpty()
@@ -276,28 +275,10 @@ final class Pipeline<T> {
                     Report.Zip zip = p.zip() ? new Report.Zip(zipDest, prev.zip().size(), prev.zipSha256()) : null;
                     row = new Report.Row(p, b.plan().target(), dest, b.info(), prev.sha256(), zip, List.of(), null);
                 } else {
-                    Path boot = staging.stageExecutable(b.output(), dest);
-                    List<String> here = new ArrayList<>();
-                    if (place.folder() != null) {
-                        for (LambdaZip.Entry e : p.included()) {
-                            Path to = place.folder().resolve(e.name());
-                            if (e.isFolder()) Install.createFolder(to);
-                            else staging.stageCopy(e.source(), to, e.executable());
-                            if (!e.isFolder()) here.add(lambdaDir.relativize(to).toString());
-                        }
-                    }
-                    copied.put(key, here);
-                    Report.Zip zip = null;
-                    Path zipTmp = null;
-                    if (p.zip()) {
-                        List<LambdaZip.Entry> entries = new ArrayList<>(p.included());
-                        entries.add(new LambdaZip.Entry(place.entry(), boot, true));
-                        if (place.entry().contains("/")) entries.add(LambdaZip.Entry.folder(place.entry().substring(0, place.entry().lastIndexOf('/'))));
-                        zipTmp = staging.stage(zipDest, tmp -> LambdaZip.write(entries.stream().distinct().toList(), tmp, epoch));
-                        zip = new Report.Zip(zipDest, zipTmp.toFile().length(), sha256(zipTmp));
-                    }
-                    row = new Report.Row(p, b.plan().target(), dest, b.info(), sha256(boot), zip, includedNames, null);
-                    staged.put(key, new Path[]{b.output(), boot, zipTmp});
+                    Fresh f = stageFresh(staging, b, place, lambdaDir, epoch);
+                    row = f.row();
+                    copied.put(key, f.copied());
+                    staged.put(key, new Path[]{b.output(), f.bootstrap(), f.zip()});
                 }
                 SizeLimits.Verdict size = SizeLimits.judge(name, b.info().size, row.zipSize(), maxSize);
                 size.warnings().forEach(w -> err.println(me + ": warning: " + w));
@@ -326,6 +307,40 @@ final class Pipeline<T> {
             }
         }
         return rows;
+    }
+
+    /** What stageFresh staged: the row, the staged bootstrap and zip (null without one), the files copied next to it. */
+    private record Fresh(Report.Row row, Path bootstrap, Path zip, List<String> copied) {}
+
+    /** One binary staged afresh: itself (0755), a function's included files next to it, and its zip. */
+    private Fresh stageFresh(Install.Staging staging, Built b, Layout.Place place, Path lambdaDir, String epoch) {
+        BuildConfig.Packaged p = b.packaged();
+        Path boot = staging.stageExecutable(b.output(), place.binary());
+        List<String> copied = new ArrayList<>();
+        if (place.folder() != null) {
+            for (LambdaZip.Entry e : p.included()) {
+                Path to = place.folder().resolve(e.name());
+                if (e.isFolder()) {
+                    Install.createFolder(to);
+                } else {
+                    staging.stageCopy(e.source(), to, e.executable());
+                    copied.add(lambdaDir.relativize(to).toString());
+                }
+            }
+        }
+        Report.Zip zip = null;
+        Path zipTmp = null;
+        if (p.zip()) {
+            List<LambdaZip.Entry> entries = new ArrayList<>(p.included());
+            entries.add(new LambdaZip.Entry(place.entry(), boot, true));
+            int slash = place.entry().lastIndexOf('/');
+            if (slash > 0) entries.add(LambdaZip.Entry.folder(place.entry().substring(0, slash)));
+            zipTmp = staging.stage(place.zip(), tmp -> LambdaZip.write(entries.stream().distinct().toList(), tmp, epoch));
+            zip = new Report.Zip(place.zip(), zipTmp.toFile().length(), sha256(zipTmp));
+        }
+        List<String> included = p.included().stream().filter(e -> !e.isFolder()).map(LambdaZip.Entry::name).toList();
+        Report.Row row = new Report.Row(p, b.plan().target(), place.binary(), b.info(), sha256(boot), zip, included, null);
+        return new Fresh(row, boot, zipTmp, copied);
     }
 
     /**
