@@ -239,8 +239,10 @@ class CargoLambdaMigrationTest {
         assertEquals("extensions/mig-ext", x.getString("binary", ""));
         assertEquals("extensions/mig-ext.zip", x.get("zip").asObject().getString("path", ""));
 
-        build(ws, "--bin", "mig-ext", "--extension", "--internal", "--lambda-dir", lambda.toString());
-        assertEquals(List.of("mig-ext"), ZipListing.names(layer), "an internal extension sits at the layer's root");
+        build(ws, "--bin", "mig-ext", "--extension", "--internal", "--include", "conf/app.json:assets/config.json", "--lambda-dir", lambda.toString());
+        assertEquals(List.of("conf/", "conf/app.json", "mig-ext"), ZipListing.names(layer),
+                "an internal extension sits at the layer's root; includes go into the layer");
+        assertFalse(Files.exists(lambda.resolve("extensions/conf")), "an extension's includes are not copied next to it");
         assertTrue(Json.parse(Files.readString(lambda.resolve("manifest.json"))).asObject().get("extensions").asArray().get(0).asObject()
                 .getBoolean("internal", false));
     }
