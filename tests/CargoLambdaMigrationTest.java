@@ -153,6 +153,9 @@ class CargoLambdaMigrationTest {
         Workspace wrongType = syntheticWorkspace(root, "{\"extension\":\"yes\"}", "{}");
         assertTrue(assertThrows(Cli.UserError.class, () -> config(wrongType, root)).getMessage()
                 .startsWith("extension in [package.metadata.lambda.build] of package a"));
+        Workspace hidden = syntheticWorkspace(root, "{\"extension\":false}", "{\"extension\":1}");
+        assertTrue(assertThrows(Cli.UserError.class, () -> config(hidden, root, "--extension")).getMessage()
+                .startsWith("extension in [workspace.metadata.lambda.build]"), "checked also where a nearer table and a flag win");
         Workspace escape = syntheticWorkspace(root, "{\"include\":[\"../../etc/passwd\"]}", "{}");
         assertTrue(assertThrows(Cli.UserError.class, () -> config(escape, root)).getMessage()
                 .startsWith("include in [package.metadata.lambda.build] of package a"));

@@ -98,7 +98,10 @@ final class LambdaMetadata {
         return out;
     }
 
-    /** Each table's keys checked: an unknown key is an error; the warnings name the cargo-lambda keys not applied. */
+    /**
+     * A table's keys and values checked: an unknown key or a value of the wrong type is an error; the warnings
+     * name the cargo-lambda keys not applied.
+     */
     static List<String> check(Table t) {
         List<String> ignored = new ArrayList<>();
         for (String k : t.keys().names()) {
@@ -110,6 +113,13 @@ final class LambdaMetadata {
             throw new Cli.UserError(ExitCode.USAGE, "unknown key '" + k + "' in " + t.where() + ": the keys read there are "
                     + String.join(", ", APPLIED) + " (README: Migrating from cargo-lambda); fix or remove it");
         }
+        // Every value is checked now, also where a nearer table or a flag will win: a wrong one is wrong anywhere.
+        for (String k : List.of("arm64", "x86_64", "extension", "internal", "release", "disable_optimizations")) t.bool(k);
+        for (String k : List.of("target", "profile", "lambda_dir")) t.string(k);
+        t.zip();
+        t.arches();
+        List<String> include = t.strings("include");
+        if (include != null) include.forEach(i -> Include.parse(i, t.base(), "include in " + t.where()));
         if (ignored.isEmpty()) return List.of();
         return List.of(t.where() + ": " + String.join(", ", ignored) + (ignored.size() == 1 ? " is a cargo-lambda setting" : " are cargo-lambda settings")
                 + " this build does not apply (README: Migrating from cargo-lambda)");
