@@ -126,7 +126,7 @@ final class Pipeline<T> {
                 + String.join(", ", shown);
         cargoArgs.addAll(o.cargoArgs);
         return new Step(new Builder.Plan(ws, selected, target, cfg.profile, List.copyOf(cargoArgs), Map.copyOf(planEnv), cfg.lambdaDir),
-                line, Map.copyOf(added));
+                line, java.util.Collections.unmodifiableMap(added));
     }
 
     /** What --tune and --no-tune ask for: profile settings (each added only where the workspace leaves it open). */
