@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "build-lambda-native", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"The build of build-lambda (one cargo call for every function, verified bootstraps, a report) with "
+        description = {"The build of build-lambda (one cargo call per target for every function, verified bootstraps, a report) with "
                 + "plain `cargo build --release --target <triple>` and the host's own linker setup: an ARM64 Linux host "
                 + "(a Graviton CodeBuild runner) building for itself, or a host whose cargo config names a linker for the target."},
         exitCodeListHeading = "%nExit codes:%n",

@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
 @Command(name = "build-lambda", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Build every bin target of a Cargo workspace for AWS Lambda with ONE `cargo zigbuild --release "
-                + "--target <triple>` call, put each at <target dir>/lambda/<name>/bootstrap (0755, atomically), verify "
+                + "--target <triple>` call per target, put each at <target dir>/lambda/<name>/bootstrap (0755, atomically), verify "
                 + "them (arch, static, stripped) and print a report."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error",
+        exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error (also a bad --include or Cargo.toml [*.metadata.lambda.build] key)",
                 "3:a prerequisite is missing (cargo, cargo-zigbuild, zig, the target's std)",
                 "other:cargo's own exit code when the build step fails"})
 class BuildLambda extends BuildCommand {

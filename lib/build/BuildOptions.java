@@ -16,14 +16,15 @@ final class BuildOptions {
     @Option(names = "--bin", paramLabel = "NAME", description = "build this function (repeatable; default: every bin target of the workspace)")
     List<String> bins = new ArrayList<>();
 
-    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "arm64",
-            description = "arm64 (aarch64-unknown-linux-musl, the default) or x86_64 (x86_64-unknown-linux-musl)")
-    String arch;
+    @Option(names = "--arch", paramLabel = "ARCH", split = ",",
+            description = "arm64 (aarch64-unknown-linux-musl, the default) or x86_64 (x86_64-unknown-linux-musl); several "
+                    + "(--arch arm64,x86_64, or repeated) build each into <lambda dir>/<arch>/")
+    List<String> arch = new ArrayList<>();
 
     @Option(names = "--target", paramLabel = "TRIPLE", description = "any Rust target triple instead of --arch (e.g. aarch64-unknown-linux-gnu.2.34)")
     String target;
 
-    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "release", description = "cargo profile (default: ${DEFAULT-VALUE})")
+    @Option(names = "--profile", paramLabel = "NAME", description = "cargo profile (default: release)")
     String profile;
 
     @Option(names = "--lambda-dir", paramLabel = "DIR", description = "where bootstraps go (default: <target dir>/lambda)")
@@ -32,8 +33,20 @@ final class BuildOptions {
     @Option(names = "--clean", description = "remove the lambda folder and cargo's output for this target before building")
     boolean clean;
 
-    @Option(names = "--zip", description = "also write <lambda dir>/<name>/bootstrap.zip: reproducible, one 0755 entry `bootstrap`")
+    @Option(names = "--zip", description = "also write <lambda dir>/<name>/bootstrap.zip: reproducible (sorted entries, fixed "
+            + "timestamps, modes 0755/0644), bootstrap and the included files")
     boolean zip;
+
+    @Option(names = "--include", paramLabel = "[DEST:]SRC", description = "add a file or folder to each function: at DEST (default: "
+            + "SRC's own relative path) in its zip and next to its bootstrap (repeatable; replaces the metadata's include)")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--extension", description = "build the selected binaries as Lambda extensions: <lambda dir>/extensions/<name> "
+            + "and a layer zip <name>.zip holding extensions/<name>")
+    boolean extension;
+
+    @Option(names = "--internal", description = "with --extension: internal extensions (the layer zip holds <name> at its root)")
+    boolean internal;
 
     @Option(names = "--max-size", paramLabel = "SIZE", description = "fail a function whose bootstrap or zip is larger than SIZE (e.g. 50MB); "
             + "without it, Lambda's limits only warn (zip 50 MB, unzipped 250 MB)")
@@ -45,7 +58,7 @@ final class BuildOptions {
     @Option(names = "--runtime", paramLabel = "RUNTIME", description = "provided.al2023 (glibc 2.34) or provided.al2 (glibc 2.26): the glibc limit for -gnu targets")
     String runtime;
 
-    @Option(names = "--tune", paramLabel = "MODE", arity = "0..1", defaultValue = "speed", fallbackValue = "speed",
+    @Option(names = "--tune", paramLabel = "MODE", arity = "0..1", fallbackValue = "speed",
             description = "release settings added where the workspace leaves them open (the default: speed): strip, lto = \"thin\", "
                     + "codegen-units = 1, and for arm64 target-cpu=neoverse-n1 for Rust and -mcpu for C; size: also opt-level = \"s\", "
                     + "lto = \"fat\", panic = \"abort\"")

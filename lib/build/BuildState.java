@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,18 +44,25 @@ final class BuildState {
         }
     }
 
-    /** One installed function. zip and zipSha256 null without a zip; epoch: the SOURCE_DATE_EPOCH it was zipped with. */
-    record Entry(Identity output, Identity bootstrap, String sha256, Identity zip, String zipSha256, String epoch) {
+    /**
+     * One installed binary, by its path in the lambda folder. zip and zipSha256 null without a zip; epoch: the
+     * SOURCE_DATE_EPOCH it was zipped with; entry: the binary's name in the zip (bootstrap, extensions/NAME or NAME);
+     * included: the files its includes copied next to it (lambda-folder paths).
+     */
+    record Entry(Identity output, Identity bootstrap, String sha256, Identity zip, String zipSha256, String epoch, String entry,
+                 List<String> included) {
         String toJson() {
             return new JsonWriter.Obj().put("output", output.json()).put("bootstrap", bootstrap.json()).put("sha256", sha256)
-                    .put("zip", zip == null ? null : zip.json()).put("zip_sha256", zipSha256).put("epoch", epoch).toString();
+                    .put("zip", zip == null ? null : zip.json()).put("zip_sha256", zipSha256).put("epoch", epoch)
+                    .put("entry", entry).put("included", included).toString();
         }
 
         /** Whether the installed files are still exactly what this entry says, for this output and these options. */
-        boolean stillInstalled(Path output, Path bootstrap, Path zipFile, boolean wantZip, String epochNow) {
+        boolean stillInstalled(Path output, Path bootstrap, Path zipFile, boolean wantZip, String epochNow, String entryNow) {
             if (!output().equals(Identity.of(output)) || !bootstrap().equals(Identity.of(bootstrap))) return false;
             if (!wantZip) return true;
-            return zip != null && zip.equals(Identity.of(zipFile)) && java.util.Objects.equals(epoch, epochNow);
+            return zip != null && zip.equals(Identity.of(zipFile)) && java.util.Objects.equals(epoch, epochNow)
+                    && java.util.Objects.equals(entry, entryNow);
         }
     }
 
@@ -68,11 +76,18 @@ final class BuildState {
                 if (output == null || boot == null) continue;
                 out.put(m.getName(), new Entry(output, boot, e.getString("sha256", null), Identity.from(e.get("zip")),
                         e.get("zip_sha256") != null && e.get("zip_sha256").isString() ? e.getString("zip_sha256", null) : null,
-                        e.get("epoch") != null && e.get("epoch").isString() ? e.getString("epoch", null) : null));
+                        e.get("epoch") != null && e.get("epoch").isString() ? e.getString("epoch", null) : null,
+                        e.get("entry") != null && e.get("entry").isString() ? e.getString("entry", null) : null, included(e.get("included"))));
             }
         } catch (IOException | RuntimeException e) {
             // no state, or unreadable: every function is installed afresh
         }
+        return out;
+    }
+
+    private static List<String> included(JsonValue v) {
+        List<String> out = new java.util.ArrayList<>();
+        if (v != null && v.isArray()) for (JsonValue s : v.asArray()) if (s.isString()) out.add(s.asString());
         return out;
     }
 

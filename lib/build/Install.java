@@ -60,6 +60,14 @@ final class Install {
             });
         }
 
+        /** A copy of an included file, mode 0755 when executable, else 0644 (whatever the source's other bits). */
+        Path stageCopy(Path source, Path dest, boolean executable) {
+            return stage(dest, tmp -> {
+                Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+            });
+        }
+
         /** Renames every staged file into place. */
         void commit() {
             for (Path[] s : staged) {
@@ -90,6 +98,25 @@ final class Install {
 
     interface Writer {
         void write(Path tmp) throws IOException;
+    }
+
+    /** A folder an include names, 0755. */
+    static void createFolder(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new Cli.UserError(ExitCode.IO_ERROR, "cannot create " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** A file an earlier build installed and this one no longer does; a file already gone is fine. */
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a file left behind is reported by nobody and harms nothing the manifest names
+        }
     }
 
     static void deleteTree(Path dir) {

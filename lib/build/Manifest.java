@@ -33,29 +33,40 @@ final class Manifest {
         }
     }
 
-    /** Entries of the previous manifest for functions not built now whose bootstrap is still in place. */
-    static List<String> kept(Path lambdaDir, Set<String> builtNow) {
-        List<String> out = new ArrayList<>();
+    /** The entries of a manifest: functions and extensions, each a JSON object's text. */
+    record Entries(List<String> functions, List<String> extensions) {}
+
+    /**
+     * Entries of the previous manifest for binaries not built now (by their path in the lambda folder, so each arch
+     * and kind is its own) whose file is still in place.
+     */
+    static Entries kept(Path lambdaDir, Set<String> builtNow) {
+        Entries out = new Entries(new ArrayList<>(), new ArrayList<>());
         Path file = lambdaDir.resolve(FILE);
         if (!Files.isRegularFile(file)) return out;
         try {
-            JsonValue v = com.eclipsesource.json.Json.parse(Files.readString(file));
-            for (JsonValue e : v.asObject().get("functions").asArray()) {
-                JsonObject o = e.asObject();
-                String name = o.getString("name", null), boot = o.getString("bootstrap", null);
-                if (name != null && boot != null && !builtNow.contains(name) && Files.isRegularFile(lambdaDir.resolve(boot))) {
-                    out.add(o.toString());
-                }
-            }
+            JsonObject m = com.eclipsesource.json.Json.parse(Files.readString(file)).asObject();
+            keep(m.get("functions"), "bootstrap", lambdaDir, builtNow, out.functions());
+            keep(m.get("extensions"), "binary", lambdaDir, builtNow, out.extensions());
         } catch (IOException | RuntimeException e) {
             // An unreadable old manifest is replaced by this build's.
         }
         return out;
     }
 
-    static String render(List<String> entries, Map<String, String> tools) {
+    private static void keep(JsonValue list, String pathKey, Path lambdaDir, Set<String> builtNow, List<String> out) {
+        if (list == null || !list.isArray()) return;
+        for (JsonValue e : list.asArray()) {
+            JsonObject o = e.asObject();
+            String path = o.getString(pathKey, null);
+            if (path != null && !builtNow.contains(path) && Files.isRegularFile(lambdaDir.resolve(path))) out.add(o.toString());
+        }
+    }
+
+    static String render(List<String> functions, List<String> extensions, Map<String, String> tools) {
         JsonWriter.Obj t = new JsonWriter.Obj();
         tools.forEach(t::put);
-        return new JsonWriter.Obj().put("functions", new JsonWriter.Raw(JsonWriter.array(entries))).put("tools", t) + "\n";
+        return new JsonWriter.Obj().put("functions", new JsonWriter.Raw(JsonWriter.array(functions)))
+                .put("extensions", new JsonWriter.Raw(JsonWriter.array(extensions))).put("tools", t) + "\n";
     }
 }

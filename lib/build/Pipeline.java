@@ -28,10 +28,6 @@ final class Pipeline<T> {
     private final String me;
     private final Path cwd = Path.of("").toAbsolutePath();
     private final Map<String, String> env = new HashMap<>(System.getenv());
-    /** The release settings this build added, said once as the build starts. */
-    private String settingsLine = "";
-    /** The environment variables this build added for cargo (shown with --verbose). */
-    private final Map<String, String> added = new java.util.TreeMap<>();
 
     private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder) {
         this.spec = spec;
@@ -46,10 +42,13 @@ final class Pipeline<T> {
     }
 
     /** What the options ask for, every one checked before cargo runs. */
-    private record Settings(Target target, ElfPolicy policy, long maxSize, Tune tune, Path manifest) {}
+    private record Settings(String maxGlibc, long maxSize, Path manifest) {}
 
-    /** One function cargo built, read and checked. */
-    private record Built(Workspace.Function function, Path output, ElfInfo info) {}
+    /** One cargo call: its plan, and the release settings it adds (said as it starts). */
+    private record Step(Builder.Plan plan, String settingsLine, Map<String, String> added) {}
+
+    /** One binary cargo built, read and checked, with how it is packaged. */
+    private record Built(BuildConfig.Packaged packaged, Builder.Plan plan, Path output, ElfInfo info) {}
 
     private int run() {
         Settings s = settings();
@@ -57,29 +56,38 @@ final class Pipeline<T> {
         Map<String, String> probeEnv = Map.copyOf(env);
         CompletableFuture<T> prepared = CompletableFuture.supplyAsync(() -> builder.prepare(probeEnv));
         Workspace ws = workspace(s.manifest(), prepared);
-        Builder.Plan plan = plan(ws, select(spec, o, ws), s.target(), s.tune());
-        Map<String, String> toolEnv = Map.copyOf(plan.env());
+        List<Workspace.Function> selected = select(spec, o, ws);
+        BuildConfig cfg = BuildConfig.resolve(spec, o, ws, selected, cwd);
+        cfg.warnings.forEach(w -> err.println(me + ": warning: " + w));
+        Tune tune = o.tune == null && !o.noTune && cfg.disableOptimizations ? Tune.NONE : tune();
+        List<Step> steps = new ArrayList<>();
+        for (Target t : cfg.targets) steps.add(plan(ws, selected, t, tune, cfg));
+        Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
         CompletableFuture<Map<String, String>> tools = prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found));
-        build(plan, prepared);
-        List<Built> built = verify(plan, s.policy());
-        List<Report.Row> rows = install(plan, built, s.maxSize(), tools);
+        for (int i = 0; i < steps.size(); i++) build(steps, i, prepared);
+        List<Built> built = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Step step : steps) built.addAll(verify(step.plan(), cfg, s.maxGlibc(), failures));
+        if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir);
+        List<Report.Row> rows = install(cfg, built, s.maxSize(), tools);
         List<String> smokeFailures = new ArrayList<>();
-        if (o.smoke || o.smokeEvents != null) rows = smoke(plan, rows, tools, smokeFailures);
-        Report.print(spec.commandLine().getOut(), o.json, builder.label(), plan, rows);
+        if (o.smoke || o.smokeEvents != null) rows = smoke(cfg.lambdaDir, rows, tools, smokeFailures);
+        Report.print(spec.commandLine().getOut(), o.json, builder.label(), steps.stream().map(Step::plan).toList(), rows);
         if (!smokeFailures.isEmpty()) {
             throw new Cli.UserError(ExitCode.CHECK_FAILED, smokeFailures.stream().map(f -> "FAIL smoke " + f).collect(Collectors.toList()),
-                    Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + plan.lambdaDir()
+                    Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + cfg.lambdaDir
                             + " are installed (they are what was built), and the report and manifest.json mark them");
         }
         return ExitCode.OK.code;
     }
 
     private Settings settings() {
-        Target target = Target.of(spec, o.arch, o.target);
-        ElfPolicy policy = new ElfPolicy(target.machine, !target.staticExpected, false, -1)
-                .withMaxGlibc(ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime));
+        BuildConfig.flagTargets(spec, o);
+        o.include.forEach(i -> Include.parse(i, cwd, "--include"));
+        tune();
+        String maxGlibc = ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime);
         long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
-        return new Settings(target, policy, maxSize, tune(), Workspace.findManifest(o.manifestPath, cwd));
+        return new Settings(maxGlibc, maxSize, Workspace.findManifest(o.manifestPath, cwd));
     }
 
     private Workspace workspace(Path manifest, CompletableFuture<T> prepared) {
@@ -92,14 +100,15 @@ final class Pipeline<T> {
         }
     }
 
-    /** The release settings the workspace leaves open, and the one cargo call's arguments. */
-    private Builder.Plan plan(Workspace ws, List<Workspace.Function> selected, Target target, Tune tune) {
+    /** The release settings the workspace leaves open, and one target's cargo call. */
+    private Step plan(Workspace ws, List<Workspace.Function> selected, Target target, Tune tune, BuildConfig cfg) {
         List<String> configs = CargoConfig.files(ws.root, env).stream().map(CargoConfig::read).toList();
         Map<String, Map<String, String>> profiles = Profiles.read(ws.root.resolve("Cargo.toml"), configs);
+        Map<String, String> added = new java.util.TreeMap<>();
         List<String> cargoArgs = new ArrayList<>();
         List<String> shown = new ArrayList<>();
         for (Map.Entry<String, String> want : tune.settings().entrySet()) {
-            Map.Entry<String, String> e = Profiles.defaultSetting(profiles, o.profile, env, want.getKey(), want.getValue());
+            Map.Entry<String, String> e = Profiles.defaultSetting(profiles, cfg.profile, env, want.getKey(), want.getValue());
             if (e == null) continue;
             added.put(e.getKey(), e.getValue());
             shown.add(want.getKey() + "=" + want.getValue());
@@ -110,13 +119,14 @@ final class Pipeline<T> {
             added.putAll(cpu.env());
             shown.addAll(cpu.shown());
         }
-        env.putAll(added);
-        settingsLine = shown.isEmpty() ? "the workspace sets every release setting itself; nothing added"
+        Map<String, String> planEnv = new HashMap<>(env);
+        planEnv.putAll(added);
+        String line = shown.isEmpty() ? "the workspace sets every release setting itself; nothing added"
                 : "added where the workspace leaves them open (" + tune.word + (tune == Tune.NONE ? ", --no-tune" : "") + "): "
                 + String.join(", ", shown);
         cargoArgs.addAll(o.cargoArgs);
-        Path lambdaDir = o.lambdaDir != null ? cwd.resolve(o.lambdaDir).normalize() : ws.targetDir.resolve("lambda");
-        return new Builder.Plan(ws, selected, target, o.profile, List.copyOf(cargoArgs), Map.copyOf(env), lambdaDir);
+        return new Step(new Builder.Plan(ws, selected, target, cfg.profile, List.copyOf(cargoArgs), Map.copyOf(planEnv), cfg.lambdaDir),
+                line, java.util.Collections.unmodifiableMap(added));
     }
 
     /** What --tune and --no-tune ask for: profile settings (each added only where the workspace leaves it open). */
@@ -150,6 +160,7 @@ final class Pipeline<T> {
 
     private Tune tune() {
         if (o.noTune) return Tune.NONE;
+        if (o.tune == null) return Tune.SPEED;
         return switch (o.tune) {
             case "speed" -> Tune.SPEED;
             case "size" -> Tune.SIZE;
@@ -157,11 +168,12 @@ final class Pipeline<T> {
         };
     }
 
-    private void clean(Builder.Plan plan) {
-        Path cargoOut = plan.workspace().targetDir.resolve(plan.target().cargoTriple);
-        err.println(me + ": --clean: removing " + plan.lambdaDir() + " and " + cargoOut);
-        Install.deleteTree(plan.lambdaDir());
-        Install.deleteTree(cargoOut);
+    private void clean(List<Step> steps) {
+        Path lambdaDir = steps.get(0).plan().lambdaDir();
+        List<Path> cargoOut = steps.stream().map(st -> st.plan().workspace().targetDir.resolve(st.plan().target().cargoTriple)).toList();
+        err.println(me + ": --clean: removing " + lambdaDir + " and " + cargoOut.stream().map(Path::toString).collect(Collectors.joining(" and ")));
+        Install.deleteTree(lambdaDir);
+        cargoOut.forEach(Install::deleteTree);
     }
 
     /**
@@ -169,11 +181,12 @@ final class Pipeline<T> {
      * Where the command does not need prepare()'s value, cargo starts at once and its output is held back
      * until the prerequisites pass (a no-op build then does not wait for the zig probe).
      */
-    private void build(Builder.Plan plan, CompletableFuture<T> prepared) {
+    private void build(List<Step> steps, int index, CompletableFuture<T> prepared) {
+        Builder.Plan plan = steps.get(index).plan();
         // --clean removes files: only once the prerequisites are known to be there.
-        boolean early = !builder.commandNeedsPrepared() && !o.clean;
+        boolean early = index == 0 && !builder.commandNeedsPrepared() && !o.clean;
         T known = early ? null : await(prepared);
-        if (o.clean) clean(plan);
+        if (o.clean && index == 0) clean(steps);
         List<String> command = builder.command(plan, known);
         Gate out = new Gate(o.json ? System.err : System.out), errs = new Gate(System.err);
         Runnable stop = () -> builder.stop(plan, prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null);
@@ -187,9 +200,10 @@ final class Pipeline<T> {
             running.handle((r, t) -> r).join();
             throw e;
         }
-        err.println(me + ": " + settingsLine);
+        err.println(me + ": " + steps.get(index).settingsLine());
         err.println(me + ": building " + Report.plural(plan.functions().size(), "function") + " for " + plan.target().triple
                 + " (" + plan.profile() + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
+        Map<String, String> added = steps.get(index).added();
         if (o.verbose && !added.isEmpty()) {
             err.println(me + ": with " + added.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
         }
@@ -205,13 +219,16 @@ final class Pipeline<T> {
     }
 
     /** Every output read and checked before anything is installed: a failing build changes no bootstrap. */
-    private List<Built> verify(Builder.Plan plan, ElfPolicy policy) {
+    private List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, List<String> failures) {
+        Target t = plan.target();
+        ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc);
+        String suffix = cfg.targets.size() > 1 ? " (" + Layout.archName(t) + ")" : "";
         List<Built> built = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        for (Workspace.Function f : plan.functions()) {
+        for (BuildConfig.Packaged p : cfg.functions) {
+            Workspace.Function f = p.function();
             Path output = plan.output(f);
             if (!Files.isRegularFile(output)) {
-                failures.add(f.name() + ": cargo reported success but " + output + " is missing");
+                failures.add(f.name() + suffix + ": cargo reported success but " + output + " is missing");
                 continue;
             }
             ElfInfo info;
@@ -221,44 +238,49 @@ final class Pipeline<T> {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + output + ": " + e.getMessage());
             }
             List<String> problems = policy.problems(info);
-            if (!problems.isEmpty()) failures.add(f.name() + ": " + String.join("; ", problems));
-            built.add(new Built(f, output, info));
+            if (!problems.isEmpty()) failures.add(f.name() + suffix + ": " + String.join("; ", problems));
+            built.add(new Built(p, plan, output, info));
         }
-        if (!failures.isEmpty()) throw rejected(failures, "failed verification", plan.lambdaDir());
         return built;
     }
 
-    /** Bootstraps, zips and the manifest staged next to their places, sizes checked, then all renamed into place. */
-    private List<Report.Row> install(Builder.Plan plan, List<Built> built, long maxSize, CompletableFuture<Map<String, String>> tools) {
-        Path lambdaDir = plan.lambdaDir();
+    /**
+     * Binaries, included files, zips and the manifest staged next to their places, sizes checked, then all renamed
+     * into place; included files an earlier build copied and this one does not are removed after that.
+     */
+    private List<Report.Row> install(BuildConfig cfg, List<Built> built, long maxSize, CompletableFuture<Map<String, String>> tools) {
+        Path lambdaDir = cfg.lambdaDir;
+        boolean severalArches = cfg.targets.size() > 1;
         List<Report.Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        String epoch = plan.env().get("SOURCE_DATE_EPOCH");
+        String epoch = env.get("SOURCE_DATE_EPOCH");
         Map<String, BuildState.Entry> before = BuildState.read(lambdaDir), after = new HashMap<>(before);
         // Staged files keep their inode and mtime through the rename: their identities are recorded once all are in place.
         Map<String, Path[]> staged = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> copied = new HashMap<>();
+        Map<String, String> zipEntryOf = new HashMap<>();
         try (Install.Staging staging = new Install.Staging()) {
             for (Built b : built) {
-                String name = b.function().name();
-                Path dest = Install.bootstrap(lambdaDir, name), zipDest = dest.resolveSibling("bootstrap.zip");
-                BuildState.Entry prev = before.get(name);
+                BuildConfig.Packaged p = b.packaged();
+                String name = p.function().name();
+                Layout.Place place = Layout.of(lambdaDir, severalArches, b.plan().target(), name, p.kind(), p.internal());
+                Path dest = place.binary(), zipDest = place.zip();
+                String key = lambdaDir.relativize(dest).toString();
+                zipEntryOf.put(key, place.entry());
+                BuildState.Entry prev = before.get(key);
                 Report.Row row;
-                if (prev != null && prev.sha256() != null && prev.stillInstalled(b.output(), dest, zipDest, o.zip, epoch)) {
+                if (prev != null && prev.sha256() != null && p.included().isEmpty() && prev.included().isEmpty()
+                        && prev.stillInstalled(b.output(), dest, zipDest, p.zip(), epoch, place.entry())) {
                     // cargo changed nothing and nobody touched what was installed: keep it as it is.
-                    Report.Zip zip = o.zip ? new Report.Zip(zipDest, prev.zip().size(), prev.zipSha256()) : null;
-                    row = new Report.Row(b.function(), plan.target(), dest, b.info(), prev.sha256(), zip, null);
+                    Report.Zip zip = p.zip() ? new Report.Zip(zipDest, prev.zip().size(), prev.zipSha256()) : null;
+                    row = new Report.Row(p, b.plan().target(), dest, b.info(), prev.sha256(), zip, List.of(), null);
                 } else {
-                    Path boot = staging.stageExecutable(b.output(), dest);
-                    Report.Zip zip = null;
-                    Path zipTmp = null;
-                    if (o.zip) {
-                        zipTmp = staging.stage(zipDest, tmp -> LambdaZip.write(boot, tmp, epoch));
-                        zip = new Report.Zip(zipDest, zipTmp.toFile().length(), sha256(zipTmp));
-                    }
-                    row = new Report.Row(b.function(), plan.target(), dest, b.info(), sha256(boot), zip, null);
-                    staged.put(name, new Path[]{b.output(), boot, zipTmp});
+                    Fresh f = stageFresh(staging, b, place, lambdaDir, epoch);
+                    row = f.row();
+                    copied.put(key, f.copied());
+                    staged.put(key, new Path[]{b.output(), f.bootstrap(), f.zip()});
                 }
-                SizeLimits.Verdict size = SizeLimits.judge(b.function().name(), b.info().size, row.zipSize(), maxSize);
+                SizeLimits.Verdict size = SizeLimits.judge(name, b.info().size, row.zipSize(), maxSize);
                 size.warnings().forEach(w -> err.println(me + ": warning: " + w));
                 failures.addAll(size.failures());
                 rows.add(row);
@@ -266,30 +288,78 @@ final class Pipeline<T> {
             if (!failures.isEmpty()) throw rejected(failures, "are too large", lambdaDir);
             stageManifest(staging, lambdaDir, rows, tools.join());
             for (Report.Row r : rows) {
-                Path[] s = staged.get(r.function().name());
+                String key = lambdaDir.relativize(r.bootstrap()).toString();
+                Path[] s = staged.get(key);
                 if (s == null) continue;
-                after.put(r.function().name(), new BuildState.Entry(BuildState.Identity.of(s[0]), BuildState.Identity.of(s[1]), r.sha256(),
-                        s[2] == null ? null : BuildState.Identity.of(s[2]), r.zip() == null ? null : r.zip().sha256(), epoch));
+                after.put(key, new BuildState.Entry(BuildState.Identity.of(s[0]), BuildState.Identity.of(s[1]), r.sha256(),
+                        s[2] == null ? null : BuildState.Identity.of(s[2]), r.zip() == null ? null : r.zip().sha256(), epoch,
+                        zipEntryOf.get(key), copied.getOrDefault(key, List.of())));
             }
             String state = BuildState.render(after);
             staging.stage(lambdaDir.resolve(BuildState.FILE), tmp -> Files.writeString(tmp, state));
             staging.commit();
         }
+        for (Map.Entry<String, List<String>> now : copied.entrySet()) {
+            BuildState.Entry prev = before.get(now.getKey());
+            if (prev == null) continue;
+            for (String old : prev.included()) {
+                if (!now.getValue().contains(old)) Install.deleteQuietly(lambdaDir.resolve(old));
+            }
+        }
         return rows;
+    }
+
+    /** What stageFresh staged: the row, the staged bootstrap and zip (null without one), the files copied next to it. */
+    private record Fresh(Report.Row row, Path bootstrap, Path zip, List<String> copied) {}
+
+    /** One binary staged afresh: itself (0755), a function's included files next to it, and its zip. */
+    private Fresh stageFresh(Install.Staging staging, Built b, Layout.Place place, Path lambdaDir, String epoch) {
+        BuildConfig.Packaged p = b.packaged();
+        Path boot = staging.stageExecutable(b.output(), place.binary());
+        List<String> copied = new ArrayList<>();
+        if (place.folder() != null) {
+            for (LambdaZip.Entry e : p.included()) {
+                Path to = place.folder().resolve(e.name());
+                if (e.isFolder()) {
+                    Install.createFolder(to);
+                } else {
+                    staging.stageCopy(e.source(), to, e.executable());
+                    copied.add(lambdaDir.relativize(to).toString());
+                }
+            }
+        }
+        Report.Zip zip = null;
+        Path zipTmp = null;
+        if (p.zip()) {
+            List<LambdaZip.Entry> entries = new ArrayList<>(p.included());
+            entries.add(new LambdaZip.Entry(place.entry(), boot, true));
+            int slash = place.entry().lastIndexOf('/');
+            if (slash > 0) entries.add(LambdaZip.Entry.folder(place.entry().substring(0, slash)));
+            zipTmp = staging.stage(place.zip(), tmp -> LambdaZip.write(entries.stream().distinct().toList(), tmp, epoch));
+            zip = new Report.Zip(place.zip(), zipTmp.toFile().length(), sha256(zipTmp));
+        }
+        List<String> included = p.included().stream().filter(e -> !e.isFolder()).map(LambdaZip.Entry::name).toList();
+        Report.Row row = new Report.Row(p, b.plan().target(), place.binary(), b.info(), sha256(boot), zip, included, null);
+        return new Fresh(row, boot, zipTmp, copied);
     }
 
     /**
      * --smoke: each installed bootstrap started against its own Runtime API (qemu where needed): init must reach
      * GET invocation/next, and with --smoke-event an event it has must be answered without an error. The results
-     * go into the rows and a rewritten manifest.json; failures are collected for one line each.
+     * go into the rows and a rewritten manifest.json; failures are collected for one line each. Extensions are
+     * not functions: they are not started.
      */
-    private List<Report.Row> smoke(Builder.Plan plan, List<Report.Row> rows, CompletableFuture<Map<String, String>> tools,
+    private List<Report.Row> smoke(Path lambdaDir, List<Report.Row> rows, CompletableFuture<Map<String, String>> tools,
                                    List<String> failures) {
         Invoker.Settings settings = new Invoker.Settings(128, "neoverse-n1", (long) (o.smokeTimeout * 1000), Map.of());
         Path events = o.smokeEvents == null ? null : cwd.resolve(o.smokeEvents).normalize();
         List<Report.Row> out = new ArrayList<>();
         java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
         for (Report.Row r : rows) {
+            if (r.packaged().kind() != Layout.Kind.FUNCTION) {
+                out.add(r);
+                continue;
+            }
             String name = r.function().name();
             Path event = events == null ? null : events.resolve(name + ".json");
             byte[] body;
@@ -306,17 +376,20 @@ final class Pipeline<T> {
             out.add(r.withSmoke(new Report.Smoke(ok, run.initMs(), detail)));
         }
         try (Install.Staging staging = new Install.Staging()) {
-            stageManifest(staging, plan.lambdaDir(), out, tools.join());
+            stageManifest(staging, lambdaDir, out, tools.join());
             staging.commit();
         }
         return out;
     }
 
-    /** manifest.json: this build's rows, and the entries of functions not built now whose bootstrap is still there. */
+    /** manifest.json: this build's rows, and the entries of binaries not built now that are still in place. */
     private static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions) {
-        List<String> entries = rows.stream().map(r -> r.toJson(lambdaDir)).collect(Collectors.toCollection(ArrayList::new));
-        entries.addAll(Manifest.kept(lambdaDir, rows.stream().map(r -> r.function().name()).collect(Collectors.toSet())));
-        String manifest = Manifest.render(entries, versions);
+        Manifest.Entries kept = Manifest.kept(lambdaDir, rows.stream().map(r -> lambdaDir.relativize(r.bootstrap()).toString()).collect(Collectors.toSet()));
+        List<String> functions = new ArrayList<>(), extensions = new ArrayList<>();
+        for (Report.Row r : rows) (r.packaged().kind() == Layout.Kind.FUNCTION ? functions : extensions).add(r.toJson(lambdaDir));
+        functions.addAll(kept.functions());
+        extensions.addAll(kept.extensions());
+        String manifest = Manifest.render(functions, extensions, versions);
         staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
     }
 

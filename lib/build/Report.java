@@ -17,10 +17,22 @@ final class Report {
         }
     }
 
-    /** One installed function. zip: null without --zip; smoke: null without --smoke. */
-    record Row(Workspace.Function function, Target target, Path bootstrap, ElfInfo info, String sha256, Zip zip, Smoke smoke) {
+    /**
+     * One installed function or extension. bootstrap: the installed binary; zip: null without one; included: the
+     * files its includes added (zip paths); smoke: null without --smoke.
+     */
+    record Row(BuildConfig.Packaged packaged, Target target, Path bootstrap, ElfInfo info, String sha256, Zip zip, List<String> included,
+               Smoke smoke) {
         Row withSmoke(Smoke s) {
-            return new Row(function, target, bootstrap, info, sha256, zip, s);
+            return new Row(packaged, target, bootstrap, info, sha256, zip, included, s);
+        }
+
+        Workspace.Function function() {
+            return packaged.function();
+        }
+
+        boolean isExtension() {
+            return packaged.kind() == Layout.Kind.EXTENSION;
         }
 
         long zipSize() {
@@ -34,10 +46,13 @@ final class Report {
         String toJson(Path base) {
             Object z = zip == null ? null
                     : new JsonWriter.Obj().put("path", shown(base, zip.path())).put("size", zip.size()).put("sha256", zip.sha256());
-            return new JsonWriter.Obj().put("name", function.name()).put("package", function.pkg()).put("arch", info.arch())
-                    .put("target", target.triple).put("bootstrap", shown(base, bootstrap)).put("size", info.size).put("sha256", sha256)
-                    .put("zip", z).put("linkage", info.linkage).put("stripped", info.stripped)
-                    .put("smoke", smoke == null ? null : new JsonWriter.Raw(smoke.toJson())).toString();
+            JsonWriter.Obj o = new JsonWriter.Obj().put("name", function().name()).put("kind", packaged.kind().word());
+            if (isExtension()) o.put("internal", packaged.internal());
+            o.put("package", function().pkg()).put("arch", info.arch()).put("target", target.triple)
+                    .put(isExtension() ? "binary" : "bootstrap", shown(base, bootstrap)).put("size", info.size).put("sha256", sha256)
+                    .put("zip", z).put("include", included).put("linkage", info.linkage).put("stripped", info.stripped);
+            if (!isExtension()) o.put("smoke", smoke == null ? null : new JsonWriter.Raw(smoke.toJson()));
+            return o.toString();
         }
 
         private static String shown(Path base, Path p) {
@@ -47,13 +62,18 @@ final class Report {
 
     private Report() {}
 
-    static void print(PrintWriter out, boolean json, String builder, Builder.Plan plan, List<Row> rows) {
+    /** plans: one per target built (their lambda folder and profile are the same). */
+    static void print(PrintWriter out, boolean json, String builder, List<Builder.Plan> plans, List<Row> rows) {
         long total = rows.stream().mapToLong(r -> r.info().size).sum();
+        Builder.Plan plan = plans.get(0);
         if (json) {
-            List<String> fs = rows.stream().map(r -> r.toJson(null)).collect(Collectors.toList());
-            out.println(new JsonWriter.Obj().put("builder", builder).put("target", plan.target().triple)
+            List<String> fs = rows.stream().filter(r -> !r.isExtension()).map(r -> r.toJson(null)).collect(Collectors.toList());
+            List<String> xs = rows.stream().filter(Row::isExtension).map(r -> r.toJson(null)).collect(Collectors.toList());
+            out.println(new JsonWriter.Obj().put("builder", builder).put("target", plans.size() == 1 ? plan.target().triple : null)
+                    .put("targets", plans.stream().map(p -> p.target().triple).toList())
                     .put("profile", plan.profile()).put("lambda_dir", plan.lambdaDir().toString())
-                    .put("functions", new JsonWriter.Raw(JsonWriter.array(fs))).put("total_size", total));
+                    .put("functions", new JsonWriter.Raw(JsonWriter.array(fs))).put("extensions", new JsonWriter.Raw(JsonWriter.array(xs)))
+                    .put("total_size", total));
         } else {
             Path cwd = Path.of("").toAbsolutePath();
             boolean zips = rows.stream().anyMatch(r -> r.zip() != null), smoked = rows.stream().anyMatch(r -> r.smoke() != null);
@@ -62,7 +82,7 @@ final class Report {
             for (Row r : rows) {
                 String smoke = r.smoke() == null ? "" : !r.smoke().ok() ? "FAILED"
                         : String.format(Locale.ROOT, "ok (init %.0f ms)", r.smoke().initMs());
-                t.row(r.function().name(), Sizes.human(r.info().size), Long.toString(r.info().size), r.info().arch(),
+                t.row(r.function().name() + (r.isExtension() ? " (extension)" : ""), Sizes.human(r.info().size), Long.toString(r.info().size), r.info().arch(),
                         r.info().linkage, Boolean.TRUE.equals(r.info().stripped) ? "yes" : "no",
                         r.zip() == null ? "" : Sizes.human(r.zipSize()), smoke, shown(cwd, r.bootstrap()));
             }

@@ -24,10 +24,16 @@ final class Workspace {
     final List<String> packages;
     /** Each member package's folder (its Cargo.toml's), by package name. */
     final Map<String, Path> packageDirs;
+    /** Each member's [package.metadata] as cargo metadata gives it (JSON null when there is none), by package name. */
+    final Map<String, JsonValue> packageMetadata;
+    /** [workspace.metadata] (JSON null when there is none). */
+    final JsonValue workspaceMetadata;
 
     private Workspace(Path root, Path targetDir, String manifestPackage, List<Function> functions, List<String> packages,
-                      Map<String, Path> packageDirs) {
+                      Map<String, Path> packageDirs, Map<String, JsonValue> packageMetadata, JsonValue workspaceMetadata) {
         this.packageDirs = packageDirs;
+        this.packageMetadata = packageMetadata;
+        this.workspaceMetadata = workspaceMetadata;
         this.root = root;
         this.targetDir = targetDir;
         this.manifestPackage = manifestPackage;
@@ -74,6 +80,7 @@ final class Workspace {
         List<String> packages = new ArrayList<>();
         String manifestPackage = null;
         Map<String, Path> dirs = new java.util.LinkedHashMap<>();
+        Map<String, JsonValue> pkgMeta = new java.util.LinkedHashMap<>();
         for (JsonValue pv : meta.get("packages").asArray()) {
             JsonObject p = pv.asObject();
             if (!members.contains(p.getString("id", ""))) continue;
@@ -81,6 +88,7 @@ final class Workspace {
             packages.add(name);
             Path pm = Path.of(p.getString("manifest_path", ""));
             dirs.put(name, pm.getParent());
+            pkgMeta.put(name, p.get("metadata") == null ? Json.NULL : p.get("metadata"));
             if (pm.normalize().equals(manifest.normalize()) && !pm.getParent().equals(root)) manifestPackage = name;
             for (JsonValue tv : p.get("targets").asArray()) {
                 JsonObject t = tv.asObject();
@@ -90,7 +98,8 @@ final class Workspace {
             }
         }
         return new Workspace(root, target, manifestPackage, List.copyOf(functions), List.copyOf(packages),
-                java.util.Collections.unmodifiableMap(dirs));
+                java.util.Collections.unmodifiableMap(dirs), java.util.Collections.unmodifiableMap(pkgMeta),
+                meta.get("metadata") == null ? Json.NULL : meta.get("metadata"));
     }
 
     /** cargo's own words for what went wrong: its last `error:` line, else its last line. */
