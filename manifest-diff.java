@@ -113,7 +113,7 @@ class ManifestDiff implements Callable<Integer> {
         return rows;
     }
 
-    /** name -> the bootstrap's sha256, from a manifest file or a folder holding manifest.json. */
+    /** NAME (or ARCH/NAME) -> the bootstrap's sha256, from a manifest file or a folder holding manifest.json. */
     static Map<String, String> read(Path given, String which, boolean missingIsEmpty) {
         Path file = Files.isDirectory(given) ? given.resolve("manifest.json") : given;
         String text;
@@ -143,8 +143,12 @@ class ManifestDiff implements Callable<Integer> {
             if (name == null || !name.isString() || sha == null || !sha.isString() || !sha.asString().matches("[0-9a-f]{64}")) {
                 throw new Cli.UserError(ExitCode.USAGE, notOne + "function " + i + " has no \"name\" and \"sha256\" (64 hex digits)");
             }
-            if (out.put(name.asString(), sha.asString()) != null) {
-                throw new Cli.UserError(ExitCode.USAGE, notOne + "it lists " + name.asString() + " twice");
+            // An entry is its place: NAME, or ARCH/NAME when one build made several arches (<lambda dir>/arm64/NAME/bootstrap).
+            JsonValue boot = v.asObject().get("bootstrap");
+            String key = boot != null && boot.isString() && boot.asString().endsWith("/" + name.asString() + "/bootstrap")
+                    ? boot.asString().substring(0, boot.asString().length() - "/bootstrap".length()) : name.asString();
+            if (out.put(key, sha.asString()) != null) {
+                throw new Cli.UserError(ExitCode.USAGE, notOne + "it lists " + key + " twice");
             }
         }
         return out;

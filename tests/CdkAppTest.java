@@ -144,6 +144,28 @@ class CdkAppTest {
         }
     }
 
+    /** A build of both arches lists each function twice; the app deploys each once, on the arch `-c arch` picks (default arm64). */
+    @Test
+    void aTwoArchBuildDeploysEachFunctionOnceOnThePickedArch() throws IOException {
+        Path ws = ZipBuilds.get().a.getParent().getParent();
+        Path lambda = Repo.scratch("cdk-two-arch").resolve("lambda");
+        Proc b = Proc.jbang(Map.of("CARGO_TARGET_DIR", ws.resolve("target").toString(), "NO_COLOR", "1"), "build-lambda@.",
+                "--manifest-path", ws.resolve("Cargo.toml").toString(), "--arch", "arm64,x86_64", "--zip", "--lambda-dir", lambda.toString());
+        assertEquals(0, b.exit, b.toString());
+        assertEquals(2 * ExampleBuild.FUNCTIONS.size(), Json.parse(Files.readString(lambda.resolve("manifest.json"))).asObject()
+                .get("functions").asArray().size(), "a two-arch manifest lists each function per arch");
+        Synth arm = synthOk(lambda, "two-arch");
+        assertEquals(new java.util.TreeSet<>(ExampleBuild.FUNCTIONS), arm.functions().keySet());
+        for (JsonObject f : arm.functions().values()) assertEquals("[\"arm64\"]", f.get("Properties").asObject().get("Architectures").toString());
+        Path out = Repo.scratch("cdk-two-arch-x86").resolve("cdk.out");
+        Proc x = Proc.run(APP, env(lambda.resolve("manifest.json")), List.of(APP.resolve("node_modules/.bin/cdk").toString(), "synth", "--no-notices",
+                "-c", "arch=x86_64", "--output", out.toString()), 300);
+        assertEquals(0, x.exit, x.toString());
+        String t = Files.readString(out.resolve(STACK + ".template.json"));
+        assertEquals(ExampleBuild.FUNCTIONS.size(), t.split("\"x86_64\"", -1).length - 1, "every function on x86_64:\n" + t);
+        assertFalse(t.contains("\"arm64\""), t);
+    }
+
     @Test
     void aManifestWithoutZipsFailsWithOneLine() throws IOException {
         Path lambda = Repo.scratch("cdk-nozip").resolve("lambda");

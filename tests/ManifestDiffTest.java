@@ -43,6 +43,20 @@ class ManifestDiffTest {
                 manifest(dir, "new/manifest.json", "e", S4, "d", S4, "b", S3, "a", S1)};
     }
 
+    /** A two-arch build lists each function per arch; each is its own entry, ARCH/NAME, as its folder is. */
+    @Test
+    @Tag("fast")
+    void aTwoArchManifestKeysEachEntryByItsFolder() throws IOException {
+        Path dir = Repo.scratch("manifest-diff-arch");
+        String entry = "{\"name\":\"backend\",\"arch\":\"%s\",\"bootstrap\":\"%s/backend/bootstrap\",\"sha256\":\"%s\"}";
+        Path old = dir.resolve("old.json"), now = dir.resolve("new.json");
+        Files.writeString(old, "{\"functions\":[" + String.format(entry, "aarch64", "arm64", S1) + "," + String.format(entry, "x86_64", "x86_64", S2) + "]}");
+        Files.writeString(now, "{\"functions\":[" + String.format(entry, "aarch64", "arm64", S1) + "," + String.format(entry, "x86_64", "x86_64", S3) + "]}");
+        Proc d = diff("--names", old.toString(), now.toString());
+        assertEquals(0, d.exit, d.toString());
+        assertEquals("x86_64/backend\n", d.out);
+    }
+
     @Test
     @Tag("fast")
     void theTableNamesEachChangeAndCountsThem() throws IOException {

@@ -2,7 +2,7 @@
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { FunctionsStack } from '../lib/functions-stack';
-import { ManifestError, readManifest } from '../lib/manifest';
+import { ManifestError, oneArch, readManifest } from '../lib/manifest';
 
 // Which manifest: LAMBDA_MANIFEST, else the context value `manifest` (`-c manifest=PATH`, else
 // cdk.json's), else ../target/lambda/manifest.json (this folder copied to a workspace root as cdk/).
@@ -14,7 +14,9 @@ try {
   new FunctionsStack(app, app.node.tryGetContext('stack') ?? 'RustLambdas', {
     // No env: an environment-agnostic stack, so `cdk synth` needs no AWS account or credentials.
     description: 'Rust functions built by build-lambda --zip, one per manifest.json entry',
-    functions: readManifest(manifest, fromEnv ? 'LAMBDA_MANIFEST' : 'context manifest'),
+    // A build of several arches (--arch arm64,x86_64) lists a function once per arch; a Lambda function has
+    // one: `-c arch=x86_64` picks the other (default aarch64, Graviton).
+    functions: oneArch(readManifest(manifest, fromEnv ? 'LAMBDA_MANIFEST' : 'context manifest'), app.node.tryGetContext('arch') ?? 'aarch64'),
   });
   app.synth();
 } catch (e) {

@@ -54,3 +54,16 @@ export function readManifest(file: string, setBy: string): ManifestFunction[] {
     return { name: f.name, arch: f.arch, zip, zipSha256: String(f.zip.sha256) };
   });
 }
+
+/** Each function once: where the manifest lists a name for several arches, the entry for ARCH ("aarch64" or "x86_64"). */
+export function oneArch(fs: ManifestFunction[], arch: string): ManifestFunction[] {
+  const count = new Map<string, number>();
+  for (const f of fs) count.set(f.name, (count.get(f.name) ?? 0) + 1);
+  const picked = fs.filter((f) => count.get(f.name) === 1 || f.arch === arch);
+  for (const name of count.keys()) {
+    if (!picked.some((f) => f.name === name)) {
+      throw new ManifestError(`${name} is not built for ${arch} (context arch): build it with --arch, or pick another arch`);
+    }
+  }
+  return picked;
+}
