@@ -40,6 +40,10 @@ class Doctor implements Callable<Integer> {
     @Option(names = "--manifest-path", paramLabel = "PATH", description = "the workspace to check (default: the nearest Cargo.toml, as cargo finds it)")
     Path manifestPath;
 
+    @Option(names = "--sccache", description = "the build will use sccache (as RUSTC_WRAPPER=sccache says too): check it, and that "
+            + "its backend (SCCACHE_* settings) takes a compile")
+    boolean sccache;
+
     @Option(names = "--fix", description = "install what is missing where a non-interactive way exists (pip, cargo install, "
             + "rustup; apt-get only as root; never sudo), showing each command, then check again")
     boolean fix;
@@ -76,6 +80,7 @@ class Doctor implements Callable<Integer> {
         Map<String, String> env = new HashMap<>(System.getenv());
         Checkup checks = new Checkup(mode, Target.of(spec, arch, target), manifestPath, Path.of("").toAbsolutePath(), env, timeout,
                 Platform.detect());
+        checks.sccache = sccache;
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
 
         List<Check> rows = checks.run();

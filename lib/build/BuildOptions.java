@@ -79,6 +79,10 @@ final class BuildOptions {
             description = "the longest init, and the longest answer, of a smoke check (default: ${DEFAULT-VALUE})")
     double smokeTimeout;
 
+    @Option(names = "--sccache", description = "compile through sccache (as RUSTC_WRAPPER=sccache does): a cache shared by every build that "
+            + "reaches the same backend, set with sccache's SCCACHE_* variables (S3, Redis, GCS, ...); the report counts its hits")
+    boolean sccache;
+
     @Option(names = "--json", description = "print the report as JSON on stdout (cargo's output goes to stderr)")
     boolean json;
 

@@ -74,6 +74,16 @@ interface Builder<T> {
         }
     }
 
+    /** True when cargo runs somewhere else than this host (a container): the compile cache is then that place's. */
+    default boolean inContainer() {
+        return false;
+    }
+
+    /** The compile cache's counts for this build, where the builder collects them itself (a container's sccache); null otherwise. */
+    default CompileCache.Stats cacheStats(Plan plan) {
+        return null;
+    }
+
     /** What a build that fails tells us beyond cargo's exit code (a missing std, say); null when nothing. */
     default String explainFailure(Plan plan, String stderr) {
         return missingStd(stderr) ? "the Rust standard library for " + plan.target().cargoTriple + " is not installed: run `rustup target add "

@@ -28,12 +28,14 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
     private final String engine;
     private final String image;
     private final List<String> extraEnv;
+    private final String network;
     private final String name;
 
     DockerBuilder(ContainerOptions o) {
         this.engine = o.engine;
         this.image = o.image;
         this.extraEnv = List.copyOf(o.env);
+        this.network = o.network;
         this.name = Path.of(o.engine).getFileName().toString();
     }
 
@@ -116,9 +118,42 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         mounts.add(plan.workspace().root);
         mounts.add(plan.workspace().targetDir);
         List<String> c = run(found, plan.id(), plan.env(), mounts, plan.workspace().root, plan.workspace().targetDir, forwardedNames(plan.env()));
+        if (CompileCache.isSccache(plan.env().get("RUSTC_WRAPPER"))) {
+            // The container's sccache server lives and dies with it: its counters are written next to cargo's output
+            // before it goes. A fixed script; the stats file and cargo's arguments are its positional parameters.
+            c.addAll(List.of("sh", "-c", "sccache --start-server >/dev/null 2>&1; f=\"$1\"; shift; \"$@\"; rc=$?; "
+                    + "sccache --show-stats --stats-format json > \"$f\" 2>/dev/null; exit $rc", "sh", statsFile(plan).toString()));
+        }
         c.addAll(List.of("cargo", "zigbuild"));
         c.addAll(plan.cargoSelection());
         return c;
+    }
+
+    @Override
+    public boolean inContainer() {
+        return true;
+    }
+
+    private static Path statsFile(Plan plan) {
+        return plan.workspace().targetDir.resolve(".sccache-stats-" + plan.id() + ".json");
+    }
+
+    /** The counters the container's sccache wrote as it finished (it started with the container: they are this build's). */
+    @Override
+    public CompileCache.Stats cacheStats(Plan plan) {
+        Path f = statsFile(plan);
+        try {
+            if (!Files.isRegularFile(f)) return null;
+            return CompileCache.parse(Files.readString(f));
+        } catch (IOException e) {
+            return null;
+        } finally {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException ignored) {
+                // a leftover counters file in the target folder harms nothing
+            }
+        }
     }
 
     /**
@@ -164,6 +199,7 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         } else if (user != null && !found.rootless()) {
             c.addAll(List.of("--user", user));
         } // rootless docker: the container's root already is the caller on the host.
+        if (network != null) c.addAll(List.of("--network", network));
         c.addAll(List.of("-e", "HOME=/tmp"));
         if (targetDir != null) c.addAll(List.of("-e", "CARGO_TARGET_DIR=" + targetDir));
         for (String n : forwarded) c.addAll(List.of("-e", n));
@@ -196,7 +232,12 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         for (String n : env.keySet()) {
             if (n.startsWith("CARGO_PROFILE_") || n.endsWith("RUSTFLAGS") || n.startsWith("CARGO_TERM_")
                     || n.matches("(TARGET_)?C(XX)?FLAGS(_.*)?")
-                    || n.equals("NO_COLOR") || n.equals("CARGO_NET_OFFLINE")) {
+                    || n.equals("NO_COLOR") || n.equals("CARGO_NET_OFFLINE")
+                    // The compile cache: the wrapper by name only (a host path means nothing inside), sccache's settings
+                    // (backend, credentials, SCCACHE_BASEDIRS) and the AWS credentials its S3 backend reads.
+                    || ((n.equals("RUSTC_WRAPPER") || n.equals("CARGO_BUILD_RUSTC_WRAPPER")) && "sccache".equals(env.get(n)))
+                    || (n.startsWith("SCCACHE_") && !n.equals("SCCACHE_DIR") && !n.equals("SCCACHE_SERVER_PORT"))
+                    || (CompileCache.isSccache(env.get("RUSTC_WRAPPER")) && n.matches("AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|REGION|DEFAULT_REGION|PROFILE)"))) {
                 names.add(n);
             }
         }

@@ -28,6 +28,9 @@ final class Pipeline<T> {
     private final String me;
     private final Path cwd = Path.of("").toAbsolutePath();
     private final Map<String, String> env = new HashMap<>(System.getenv());
+    /** The compile cache (--sccache, or RUSTC_WRAPPER=sccache): wanted, and the host's sccache when cargo runs here. */
+    private boolean cached;
+    private Path sccache;
 
     private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder) {
         this.spec = spec;
@@ -64,7 +67,16 @@ final class Pipeline<T> {
         for (Target t : cfg.targets) steps.add(plan(ws, selected, t, tune, cfg));
         Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
         CompletableFuture<Map<String, String>> tools = prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found));
+        Map<String, String> cacheEnv = steps.get(0).plan().env();
+        CompileCache.Stats before = sccache == null ? null : CompileCache.stats(sccache, ws.root, cacheEnv);
         for (int i = 0; i < steps.size(); i++) build(steps, i, prepared);
+        CompileCache.Stats cache = before == null ? null : CompileCache.stats(sccache, ws.root, cacheEnv).since(before);
+        if (cached && sccache == null) {
+            for (Step step : steps) {
+                CompileCache.Stats s1 = builder.cacheStats(step.plan());
+                if (s1 != null) cache = cache == null ? s1 : cache.plus(s1);
+            }
+        }
         List<Built> built = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Step step : steps) built.addAll(verify(step.plan(), cfg, s.maxGlibc(), failures));
@@ -72,7 +84,7 @@ final class Pipeline<T> {
         List<Report.Row> rows = install(cfg, built, s.maxSize(), tools);
         List<String> smokeFailures = new ArrayList<>();
         if (o.smoke || o.smokeEvents != null) rows = smoke(cfg.lambdaDir, rows, tools, smokeFailures);
-        Report.print(spec.commandLine().getOut(), o.json, builder.label(), steps.stream().map(Step::plan).toList(), rows);
+        Report.print(spec.commandLine().getOut(), o.json, builder.label(), steps.stream().map(Step::plan).toList(), rows, cache);
         if (!smokeFailures.isEmpty()) {
             throw new Cli.UserError(ExitCode.CHECK_FAILED, smokeFailures.stream().map(f -> "FAIL smoke " + f).collect(Collectors.toList()),
                     Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + cfg.lambdaDir
@@ -87,6 +99,8 @@ final class Pipeline<T> {
         tune();
         String maxGlibc = ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime);
         long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
+        cached = CompileCache.wanted(o.sccache, env);
+        if (cached && !builder.inContainer()) sccache = CompileCache.find(env);
         return new Settings(maxGlibc, maxSize, Workspace.findManifest(o.manifestPath, cwd));
     }
 
@@ -121,6 +135,8 @@ final class Pipeline<T> {
         }
         Map<String, String> planEnv = new HashMap<>(env);
         planEnv.putAll(added);
+        // In a container the wrapper is the image's sccache, found by name; the workspace is mounted at its own path.
+        if (cached) planEnv.putAll(CompileCache.env(sccache != null ? sccache.toString() : "sccache", ws.root, env));
         String line = shown.isEmpty() ? "the workspace sets every release setting itself; nothing added"
                 : "added where the workspace leaves them open (" + tune.word + (tune == Tune.NONE ? ", --no-tune" : "") + "): "
                 + String.join(", ", shown);

@@ -63,7 +63,7 @@ final class Report {
     private Report() {}
 
     /** plans: one per target built (their lambda folder and profile are the same). */
-    static void print(PrintWriter out, boolean json, String builder, List<Builder.Plan> plans, List<Row> rows) {
+    static void print(PrintWriter out, boolean json, String builder, List<Builder.Plan> plans, List<Row> rows, CompileCache.Stats cache) {
         long total = rows.stream().mapToLong(r -> r.info().size).sum();
         Builder.Plan plan = plans.get(0);
         if (json) {
@@ -73,7 +73,7 @@ final class Report {
                     .put("targets", plans.stream().map(p -> p.target().triple).toList())
                     .put("profile", plan.profile()).put("lambda_dir", plan.lambdaDir().toString())
                     .put("functions", new JsonWriter.Raw(JsonWriter.array(fs))).put("extensions", new JsonWriter.Raw(JsonWriter.array(xs)))
-                    .put("total_size", total));
+                    .put("total_size", total).put("sccache", cache == null ? null : new JsonWriter.Raw(cache.toJson())));
         } else {
             Path cwd = Path.of("").toAbsolutePath();
             boolean zips = rows.stream().anyMatch(r -> r.zip() != null), smoked = rows.stream().anyMatch(r -> r.smoke() != null);
@@ -89,6 +89,7 @@ final class Report {
             long zipTotal = rows.stream().mapToLong(r -> Math.max(0, r.zipSize())).sum();
             t.row("total (" + rows.size() + ")", Sizes.human(total), Long.toString(total), "", "", "", zips ? Sizes.human(zipTotal) : "", "", "");
             t.print(out);
+            if (cache != null) out.println(cache.line());
         }
         out.flush();
     }

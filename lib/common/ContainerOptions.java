@@ -24,4 +24,8 @@ final class ContainerOptions {
             description = "pass this environment variable into the container (repeatable); the release-profile and "
                     + "RUSTFLAGS variables cargo reads are passed already")
     List<String> env = new ArrayList<>();
+
+    @Option(names = "--network", paramLabel = "MODE", description = "the container's network, passed to `run --network` (e.g. host: "
+            + "reach a compile cache on this host's 127.0.0.1); default: the engine's")
+    String network;
 }

