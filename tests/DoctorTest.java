@@ -35,6 +35,7 @@ class DoctorTest {
         assertEquals("not needed", r.get("docker-engine").getString("need", ""));
         assertEquals("optional", r.get("qemu").getString("need", ""));
         assertEquals("optional", r.get("bootstrap").getString("need", ""));
+        assertEquals("not needed", r.get("sccache").getString("need", ""), "no --sccache, no RUSTC_WRAPPER=sccache");
         assertEquals("", p.err.strip(), "nothing on stderr: " + p);
     }
 
@@ -45,7 +46,7 @@ class DoctorTest {
         List<String> lines = p.out.strip().lines().toList();
         assertTrue(lines.get(0).matches("CHECK\\s+STATUS\\s+VERSION\\s+REQUIRED\\s+FIX / NOTE"), lines.get(0));
         for (String label : List.of("Java", "JBang", "rustc", "cargo", "std aarch64-unknown-linux-musl", "zig", "cargo-zigbuild",
-                "linker", "docker client", "docker engine", "podman", "container image", "qemu-user (aarch64)", "existing build")) {
+                "linker", "docker client", "docker engine", "podman", "container image", "qemu-user (aarch64)", "existing build", "sccache (compile cache)")) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(label + " ")), label + " row missing:\n" + p.out);
         }
         assertTrue(lines.stream().anyMatch(l -> l.matches("zig\\s+ok\\s+0\\.\\d+\\.\\d+\\s+yes\\s+.*")), p.out);
@@ -334,7 +335,7 @@ class DoctorTest {
             names.add(o.getString("name", "?"));
         }
         assertEquals(List.of("java", "jbang", "rustc", "cargo", "std", "zig", "cargo-zigbuild", "linker", "docker", "docker-engine",
-                "podman", "image", "qemu", "bootstrap"), names, "rows in their fixed order");
+                "podman", "image", "qemu", "bootstrap", "sccache"), names, "rows in their fixed order");
         return m;
     }
 
