@@ -131,6 +131,35 @@ class SccacheTest {
         assertEquals(0, table.exit, table.toString());
     }
 
+    /** build-lambda-docker --sccache: the image's sccache, the Redis settings passed in, the container's counts in the report. */
+    @Test
+    void theContainerBuildCompilesThroughTheImagesSccache() throws IOException {
+        Path ws = Files.createTempDirectory("bl-docker-sccache-");
+        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"cached\"]\nresolver = \"2\"\n");
+        ContainerBuild.writeMember(ws.resolve("cached"), "cached-fn", "itoa = \"1\"\n",
+                "fn main() { let mut b = itoa::Buffer::new(); println!(\"cached {}\", b.format(7)); }\n");
+        Map<String, String> e = new HashMap<>(ContainerBuild.env());
+        e.put("SCCACHE_REDIS_ENDPOINT", env.get("SCCACHE_REDIS_ENDPOINT"));
+        long before = dbsize();
+        // Redis listens on the host's 127.0.0.1: the container shares the host's network to reach it.
+        Proc p = ContainerBuild.run(e, ws, "--sccache", "--network", "host", "--json");
+        assertEquals(0, p.exit, p.toString());
+        JsonObject c = Json.parse(p.out).asObject().get("sccache").asObject();
+        assertTrue(c.getString("location", "").contains("redis://127.0.0.1:" + redisPort), "the container's sccache used another cache: " + c);
+        assertTrue(c.getLong("requests", 0) >= 2 && c.getLong("misses", 0) + c.getLong("hits", 0) >= 1, "nothing compiled through it: " + c);
+        assertTrue(dbsize() > before, "nothing was written to Redis");
+        try (var left = Files.list(ContainerBuild.TARGET)) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith(".sccache-stats-")).toList(), "a counters file was left");
+        }
+        assertEquals("aarch64", ElfReader.read(ContainerBuild.TARGET.resolve("lambda/cached-fn/bootstrap")).arch());
+    }
+
+    static long dbsize() {
+        Proc keys = Proc.run(Repo.ROOT, null, List.of("redis-cli", "-p", Integer.toString(redisPort), "dbsize"));
+        assertEquals(0, keys.exit, keys.toString());
+        return Long.parseLong(keys.out.strip());
+    }
+
     @Test
     void doctorSaysWhenTheBackendCannotBeReached() throws IOException {
         Map<String, String> e = new HashMap<>(env);

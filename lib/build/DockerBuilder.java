@@ -119,6 +119,9 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         mounts.add(plan.workspace().targetDir);
         List<String> c = run(found, plan.id(), plan.env(), mounts, plan.workspace().root, plan.workspace().targetDir, forwardedNames(plan.env()));
         if (CompileCache.isSccache(plan.env().get("RUSTC_WRAPPER"))) {
+            // The container's sccache server gets a port of its own: with --network host, sccache's default port is
+            // the host's, where a server of the host's may already listen (and would be asked to compile container paths).
+            c.addAll(c.size() - 1, List.of("-e", "SCCACHE_SERVER_PORT=" + freePort()));
             // The container's sccache server lives and dies with it: its counters are written next to cargo's output
             // before it goes. A fixed script; the stats file and cargo's arguments are its positional parameters.
             c.addAll(List.of("sh", "-c", "sccache --start-server >/dev/null 2>&1; f=\"$1\"; shift; \"$@\"; rc=$?; "
@@ -132,6 +135,14 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
     @Override
     public boolean inContainer() {
         return true;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            return 4227; // sccache's default plus one: only a second build at the same moment could collide
+        }
     }
 
     private static Path statsFile(Plan plan) {

