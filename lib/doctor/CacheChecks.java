@@ -21,7 +21,7 @@ final class CacheChecks {
         try {
             sccache = CompileCache.find(c.env);
         } catch (Cli.UserError e) {
-            Check k = Check.of(Check.Status.MISSING, "sccache", "sccache (compile cache)", null, "not found on PATH; " + why);
+            Check k = Check.of(Check.Status.MISSING, "sccache", "sccache (compile cache)", null, e.getMessage().replaceFirst(":.*", "") + "; " + why);
             k.fix = INSTALL;
             return k;
         }
@@ -47,16 +47,28 @@ final class CacheChecks {
                 k.fix = "check the backend's SCCACHE_* settings and that it is reachable from here (SCCACHE_LOG=debug SCCACHE_NO_DAEMON=1 shows why)";
                 return k;
             }
-            CompileCache.Stats s = CompileCache.stats(sccache, dir, env);
+            Exec.Result raw = Exec.capture(dir, List.of(sccache.toString(), "--show-stats", "--stats-format", "json"), env, 60);
+            CompileCache.Stats s = CompileCache.parse(raw.out);
+            long writeErrors = writeErrors(raw.out);
+            if (writeErrors > 0) {
+                Check k = Check.of(Check.Status.FAIL, "sccache", "sccache (compile cache)", version, "the backend did not take the compile's entry ("
+                        + writeErrors + " write errors; cache: " + s.location() + ", " + backend(c.env) + ")");
+                k.fix = "check that the backend is writable with these credentials (SCCACHE_*_RW_MODE, the bucket's or server's permissions)";
+                return k;
+            }
             return Check.ok("sccache", "sccache (compile cache)", version, "cache: " + s.location() + "; " + why);
         } catch (IOException e) {
-            return Check.of(Check.Status.WARN, "sccache", "sccache (compile cache)", version, "cannot make a folder to test it in: " + e.getMessage());
+            return Check.of(Check.Status.WARN, "sccache", "sccache (compile cache)", version, "cannot test it (a temporary folder or a free port): " + e.getMessage());
         } catch (Cli.UserError e) {
             Check k = Check.of(Check.Status.FAIL, "sccache", "sccache (compile cache)", version, e.getMessage());
             k.fix = "check the SCCACHE_* settings";
             return k;
         } finally {
-            if (env != null) Exec.capture(c.cwd, List.of(sccache.toString(), "--stop-server"), env, 30);
+            try {
+                if (env != null) Exec.capture(c.cwd, List.of(sccache.toString(), "--stop-server"), env, 30);
+            } catch (RuntimeException ignored) {
+                // its server stops by itself when idle; the check's answer stands
+            }
             if (dir != null) deleteTree(dir);
         }
     }
@@ -64,6 +76,14 @@ final class CacheChecks {
     private static int freePort() throws IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    private static long writeErrors(String json) {
+        try {
+            return com.eclipsesource.json.Json.parse(json).asObject().get("stats").asObject().getLong("cache_write_errors", 0);
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
