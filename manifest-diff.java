@@ -4,7 +4,7 @@
 //SOURCES lib/common/ScriptHeader.java lib/common/TextTable.java
 //MAIN ManifestDiff
 //CDS
-//DESCRIPTION Compare two build-lambda manifests: the functions added, removed or changed (bootstrap sha256), to deploy only what changed
+//DESCRIPTION Compare two build-lambda manifests: the functions added, removed or changed (bootstrap or zip sha256), to deploy only what changed
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonValue;
@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 @Command(name = "manifest-diff", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Compare two manifest.json files written by the build scripts (the one last deployed, OLD, and this "
-                + "build's, NEW) and list each function as added, removed, changed (its bootstrap's sha256 differs) or "
+                + "build's, NEW) and list each function as added, removed, changed (its bootstrap's sha256 differs, or its zip's where both have one) or "
                 + "unchanged. OLD and NEW are files, or lambda folders holding manifest.json."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:compared (whether or not anything changed)",
@@ -100,21 +100,28 @@ class ManifestDiff implements Callable<Integer> {
         return ExitCode.OK.code;
     }
 
-    /** Every function of either manifest, by name. */
-    static List<Row> diff(Map<String, String> before, Map<String, String> after) {
+    /** What is deployed of one entry: its binary's sha256, and its zip's when it has one (the zip also holds --include's files). */
+    record Hashes(String binary, String zip) {
+        boolean sameAs(Hashes o) {
+            return binary.equals(o.binary) && (zip == null || o.zip == null || zip.equals(o.zip));
+        }
+    }
+
+    /** Every function and extension of either manifest, by its place (NAME, ARCH/NAME, extensions/NAME). */
+    static List<Row> diff(Map<String, Hashes> before, Map<String, Hashes> after) {
         List<Row> rows = new ArrayList<>();
         TreeSet<String> all = new TreeSet<>(before.keySet());
         all.addAll(after.keySet());
         for (String name : all) {
-            String o = before.get(name), n = after.get(name);
-            Change c = o == null ? Change.ADDED : n == null ? Change.REMOVED : o.equals(n) ? Change.UNCHANGED : Change.CHANGED;
-            rows.add(new Row(name, c, o, n));
+            Hashes o = before.get(name), n = after.get(name);
+            Change c = o == null ? Change.ADDED : n == null ? Change.REMOVED : o.sameAs(n) ? Change.UNCHANGED : Change.CHANGED;
+            rows.add(new Row(name, c, o == null ? null : o.binary, n == null ? null : n.binary));
         }
         return rows;
     }
 
-    /** NAME (or ARCH/NAME) -> the bootstrap's sha256, from a manifest file or a folder holding manifest.json. */
-    static Map<String, String> read(Path given, String which, boolean missingIsEmpty) {
+    /** NAME (or ARCH/NAME, extensions/NAME) -> its hashes, from a manifest file or a folder holding manifest.json. */
+    static Map<String, Hashes> read(Path given, String which, boolean missingIsEmpty) {
         Path file = Files.isDirectory(given) ? given.resolve("manifest.json") : given;
         String text;
         try {
@@ -135,19 +142,25 @@ class ManifestDiff implements Callable<Integer> {
         }
         JsonValue fs = doc.isObject() ? doc.asObject().get("functions") : null;
         if (fs == null || !fs.isArray()) throw new Cli.UserError(ExitCode.USAGE, notOne + "no \"functions\" array");
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Hashes> out = new LinkedHashMap<>();
         int i = 0;
-        for (JsonValue v : fs.asArray()) {
+        JsonValue xs = doc.asObject().get("extensions");
+        List<JsonValue> entries = new ArrayList<>(fs.asArray().values());
+        if (xs != null && xs.isArray()) entries.addAll(xs.asArray().values());
+        for (JsonValue v : entries) {
             i++;
             JsonValue name = v.isObject() ? v.asObject().get("name") : null, sha = v.isObject() ? v.asObject().get("sha256") : null;
             if (name == null || !name.isString() || sha == null || !sha.isString() || !sha.asString().matches("[0-9a-f]{64}")) {
                 throw new Cli.UserError(ExitCode.USAGE, notOne + "function " + i + " has no \"name\" and \"sha256\" (64 hex digits)");
             }
             // An entry is its place: NAME, or ARCH/NAME when one build made several arches (<lambda dir>/arm64/NAME/bootstrap).
-            JsonValue boot = v.asObject().get("bootstrap");
-            String key = boot != null && boot.isString() && boot.asString().endsWith("/" + name.asString() + "/bootstrap")
+            JsonValue boot = v.asObject().get("bootstrap"), binary = v.asObject().get("binary");
+            String key = binary != null && binary.isString() ? binary.asString()   // an extension: extensions/NAME
+                    : boot != null && boot.isString() && boot.asString().endsWith("/" + name.asString() + "/bootstrap")
                     ? boot.asString().substring(0, boot.asString().length() - "/bootstrap".length()) : name.asString();
-            if (out.put(key, sha.asString()) != null) {
+            JsonValue zip = v.asObject().get("zip");
+            JsonValue zipSha = zip != null && zip.isObject() ? zip.asObject().get("sha256") : null;
+            if (out.put(key, new Hashes(sha.asString(), zipSha != null && zipSha.isString() ? zipSha.asString() : null)) != null) {
                 throw new Cli.UserError(ExitCode.USAGE, notOne + "it lists " + key + " twice");
             }
         }

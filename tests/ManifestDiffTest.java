@@ -43,6 +43,25 @@ class ManifestDiffTest {
                 manifest(dir, "new/manifest.json", "e", S4, "d", S4, "b", S3, "a", S1)};
     }
 
+    /** The zip is what is deployed: a changed zip (an --include file) with the same bootstrap is a change; extensions are listed too. */
+    @Test
+    @Tag("fast")
+    void aChangedZipIsAChangeAndExtensionsAreListed() throws IOException {
+        Path dir = Repo.scratch("manifest-diff-zip");
+        String f = "{\"name\":\"api\",\"arch\":\"aarch64\",\"bootstrap\":\"api/bootstrap\",\"sha256\":\"%s\",\"zip\":{\"path\":\"api/bootstrap.zip\",\"sha256\":\"%s\"}}";
+        String x = "{\"name\":\"tel\",\"kind\":\"extension\",\"binary\":\"extensions/tel\",\"sha256\":\"%s\",\"zip\":null}";
+        Path old = dir.resolve("old.json"), now = dir.resolve("new.json");
+        Files.writeString(old, "{\"functions\":[" + String.format(f, S1, S2) + "],\"extensions\":[" + String.format(x, S3) + "]}");
+        Files.writeString(now, "{\"functions\":[" + String.format(f, S1, S4) + "],\"extensions\":[" + String.format(x, S4) + "]}");
+        Proc d = diff("--names", old.toString(), now.toString());
+        assertEquals(0, d.exit, d.toString());
+        assertEquals("api\nextensions/tel\n", d.out);
+        Files.writeString(now, "{\"functions\":[" + String.format(f, S1, S2).replace(",\"zip\":{\"path\":\"api/bootstrap.zip\",\"sha256\":\"" + S2 + "\"}", ",\"zip\":null")
+                + "],\"extensions\":[" + String.format(x, S3) + "]}");
+        d = diff("--names", old.toString(), now.toString());
+        assertEquals("", d.out, "the same bootstrap, now without a zip to compare, is unchanged");
+    }
+
     /** A two-arch build lists each function per arch; each is its own entry, ARCH/NAME, as its folder is. */
     @Test
     @Tag("fast")

@@ -55,15 +55,16 @@ export function readManifest(file: string, setBy: string): ManifestFunction[] {
   });
 }
 
-/** Each function once: where the manifest lists a name for several arches, the entry for ARCH ("aarch64" or "x86_64"). */
+/** Each function once: where the manifest lists a name for several arches, the entry for ARCH ("aarch64"/"arm64" or "x86_64"). */
 export function oneArch(fs: ManifestFunction[], arch: string): ManifestFunction[] {
+  const want = arch === 'arm64' ? 'aarch64' : arch;
   const count = new Map<string, number>();
   for (const f of fs) count.set(f.name, (count.get(f.name) ?? 0) + 1);
-  const picked = fs.filter((f) => count.get(f.name) === 1 || f.arch === arch);
+  const picked = fs.filter((f) => count.get(f.name) === 1 || f.arch === want);
   for (const name of count.keys()) {
-    if (!picked.some((f) => f.name === name)) {
-      throw new ManifestError(`${name} is not built for ${arch} (context arch): build it with --arch, or pick another arch`);
-    }
+    const n = picked.filter((f) => f.name === name).length;
+    if (n === 0) throw new ManifestError(`${name} is not built for ${arch} (context arch): build it with --arch, or pick another arch`);
+    if (n > 1) throw new ManifestError(`${name} is listed ${n} times for ${want}: build again into a clean lambda folder (--clean)`);
   }
   return picked;
 }

@@ -38,28 +38,31 @@ final class Manifest {
 
     /**
      * Entries of the previous manifest for binaries not built now (by their path in the lambda folder, so each arch
-     * and kind is its own) whose file is still in place.
+     * and kind is its own) whose file is still in place. A function or extension built now replaces every older entry
+     * of its name: one left from another layout (a single-arch build before a two-arch one) would list it twice.
      */
-    static Entries kept(Path lambdaDir, Set<String> builtNow) {
+    static Entries kept(Path lambdaDir, Set<String> builtNow, Set<String> functionsNow, Set<String> extensionsNow) {
         Entries out = new Entries(new ArrayList<>(), new ArrayList<>());
         Path file = lambdaDir.resolve(FILE);
         if (!Files.isRegularFile(file)) return out;
         try {
             JsonObject m = com.eclipsesource.json.Json.parse(Files.readString(file)).asObject();
-            keep(m.get("functions"), "bootstrap", lambdaDir, builtNow, out.functions());
-            keep(m.get("extensions"), "binary", lambdaDir, builtNow, out.extensions());
+            keep(m.get("functions"), "bootstrap", lambdaDir, builtNow, functionsNow, out.functions());
+            keep(m.get("extensions"), "binary", lambdaDir, builtNow, extensionsNow, out.extensions());
         } catch (IOException | RuntimeException e) {
             // An unreadable old manifest is replaced by this build's.
         }
         return out;
     }
 
-    private static void keep(JsonValue list, String pathKey, Path lambdaDir, Set<String> builtNow, List<String> out) {
+    private static void keep(JsonValue list, String pathKey, Path lambdaDir, Set<String> builtNow, Set<String> namesNow, List<String> out) {
         if (list == null || !list.isArray()) return;
         for (JsonValue e : list.asArray()) {
             JsonObject o = e.asObject();
             String path = o.getString(pathKey, null);
-            if (path != null && !builtNow.contains(path) && Files.isRegularFile(lambdaDir.resolve(path))) out.add(o.toString());
+            if (path != null && !builtNow.contains(path) && !namesNow.contains(o.getString("name", "")) && Files.isRegularFile(lambdaDir.resolve(path))) {
+                out.add(o.toString());
+            }
         }
     }
 
