@@ -68,6 +68,35 @@ class BuildspecTest {
         }
     }
 
+    /** The runner's own semantics, as CodeBuild documents them for version 0.2, on a buildspec of a few lines. */
+    @Test
+    @Tag("fast")
+    void oneShellForEveryPhaseAndPostBuildRunsAfterAFailedBuildOnly() throws IOException {
+        Path dir = Repo.scratch("codebuild-semantics");
+        Path failedBuild = dir.resolve("failed-build.yml");
+        Files.writeString(failedBuild, "version: 0.2\nenv:\n  shell: bash\n  variables:\n    GREETING: hello\nphases:\n"
+                + "  install:\n    commands:\n      - export FROM_INSTALL=yes\n      - cd examples\n"
+                + "  build:\n    commands:\n      - echo \"build $GREETING $FROM_INSTALL in $(basename \"$PWD\")\"\n      - 'false'\n      - echo never\n"
+                + "  post_build:\n    commands:\n      - echo \"post_build succeeding=$CODEBUILD_BUILD_SUCCEEDING\"\n");
+        CodeBuildRun r = CodeBuildRun.run(failedBuild, dir.resolve("a"), Map.of());
+        assertNotEquals(0, r.proc.exit, r.proc.toString());
+        assertTrue(r.proc.out.contains("build hello yes in examples"), "export and cd carry over: " + r.proc.out);
+        assertFalse(r.proc.out.contains("never"), "a failed command ends its phase: " + r.proc.out);
+        assertTrue(r.proc.out.contains("post_build succeeding=0"), "post_build runs after a failed build: " + r.proc.out);
+
+        Path failedInstall = dir.resolve("failed-install.yml");
+        Files.writeString(failedInstall, "version: 0.2\nphases:\n  install:\n    commands:\n      - 'false'\n"
+                + "  build:\n    commands:\n      - echo build\n  post_build:\n    commands:\n      - echo post_build\n");
+        r = CodeBuildRun.run(failedInstall, dir.resolve("b"), Map.of());
+        assertNotEquals(0, r.proc.exit, r.proc.toString());
+        assertEquals("", r.proc.out, "nothing runs after a failed install");
+
+        Path unknown = dir.resolve("finally.yml");
+        Files.writeString(unknown, "version: 0.2\nphases:\n  build:\n    commands:\n      - echo x\n    finally:\n      - echo y\n");
+        AssertionError e = assertThrows(AssertionError.class, () -> CodeBuildRun.run(unknown, dir.resolve("c"), Map.of()));
+        assertTrue(e.getMessage().contains("finally is not emulated"), e.getMessage());
+    }
+
     /** The versions the buildspec installs are the ones setup.sh installs and the whole suite runs on. */
     @Test
     @Tag("fast")

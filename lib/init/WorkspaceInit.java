@@ -49,7 +49,10 @@ final class WorkspaceInit {
         if (spec != null) {
             write(ws.resolve("buildspec.yml"), spec);
             out.add("buildspec.yml: written (CodeBuild: install, check, build with --zip; artifacts target/lambda)");
-            if (!ref.portable()) {
+            if (ref.catalog() != null) {
+                out.add("buildspec.yml: CodeBuild has no JBang catalog named " + ref.catalog() + ": set LAMBDA_TOOLS_GIT in buildspec.yml "
+                        + "to the scripts' git URL (it is cloned into .lambda-tools)");
+            } else if (!ref.portable()) {
                 out.add("buildspec.yml: the scripts are outside the workspace (" + ref.path() + "), which CodeBuild will not have: "
                         + "add them as a git submodule and run lambda-init --tools SUBMODULE, or set LAMBDA_TOOLS_GIT in buildspec.yml");
             }

@@ -74,7 +74,10 @@ final class CodeBuildRun {
     static CodeBuildRun run(Path buildspec, Path work, Map<String, String> extraEnv) throws IOException {
         Map<String, Object> spec = parse(buildspec);
         if (!"0.2".equals(String.valueOf(spec.get("version")))) throw new AssertionError("version must be 0.2, is " + spec.get("version"));
+        // What this runner does not emulate is refused, so that no buildspec is "tested" with other semantics than CodeBuild's.
+        onlyKeys(spec, "the buildspec", "version", "env", "phases", "artifacts", "cache");
         Map<String, Object> env = map(spec.get("env"), "env");
+        onlyKeys(env, "env", "shell", "variables");
         String shell = String.valueOf(env.getOrDefault("shell", "sh"));
         Path src = Files.createDirectories(work.resolve("src"));
         Path home = Files.createDirectories(work.resolve("home"));
@@ -104,7 +107,10 @@ final class CodeBuildRun {
         }
         int n = 0;
         for (String phase : PHASES) {
-            List<String> commands = strings(map(phases.get(phase), phase).get("commands"), phase + ".commands");
+            Map<String, Object> p = map(phases.get(phase), phase);
+            if (phase.equals("install")) onlyKeys(p, phase, "runtime-versions", "commands");
+            else onlyKeys(p, phase, "commands");
+            List<String> commands = strings(p.get("commands"), phase + ".commands");
             if (phase.equals("post_build")) {
                 // post_build runs after a successful or a failed build phase (not after a failed install or pre_build).
                 driver.append("export CODEBUILD_BUILD_SUCCEEDING=$([ \"$__cb_status\" = 0 ] && echo 1 || echo 0)\n");
@@ -154,6 +160,12 @@ final class CodeBuildRun {
         e.putAll(extraEnv);
         Proc p = Proc.run(src, e, List.of(shell, script.toString()), 3600);
         return new CodeBuildRun(spec, src, home, p);
+    }
+
+    private static void onlyKeys(Map<String, Object> m, String where, String... known) {
+        for (String k : m.keySet()) {
+            if (!List.of(known).contains(k)) throw new AssertionError(where + ": " + k + " is not emulated by this runner (it knows " + List.of(known) + ")");
+        }
     }
 
     /** The files `artifacts` names, relative to its base-directory. */
