@@ -6,6 +6,7 @@
 #   2. cold: --sccache, Redis empty (it fills Redis: sccache's own cost);
 #   3. warm: --sccache in another folder, with a new sccache server and local folder (another runner).
 #   bench/sccache.sh [WORKSPACE_DIR (default bench/aws-workspace)]
+#   BUILD_ARGS="--no-tune" bench/sccache.sh     # extra build-lambda options for all three builds
 # Prints each build's wall time, the cache's counts, and the ratios to the baseline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,8 @@ build() {   # build NAME [ARGS...]: copy the workspace to WORK/NAME, build it fr
   export SCCACHE_DIR="$work/$name.sccache-dir"
   local t0 t1
   t0=$(date +%s.%N)
-  ./jbang build-lambda@. --manifest-path "$work/$name/Cargo.toml" --json "$@" >"$work/$name.json" 2>"$work/$name.log"
+  # shellcheck disable=SC2086
+  ./jbang build-lambda@. --manifest-path "$work/$name/Cargo.toml" --json ${BUILD_ARGS:-} "$@" >"$work/$name.json" 2>"$work/$name.log"
   t1=$(date +%s.%N)
   python3 - "$name" "$t0" "$t1" "$work/$name.json" <<'PY'
 import json, sys
@@ -43,6 +45,7 @@ open(f + ".seconds", "w").write(str(t1 - t0))
 PY
 }
 
+echo "build-lambda options: --json ${BUILD_ARGS:-} (plain), the same and --sccache (cold, warm)"
 echo "workspace: $src ($(rustc -V), sccache $(sccache --version | cut -d' ' -f2), Redis $(redis-server --version | grep -o 'v=[0-9.]*'))"
 build plain
 build cold --sccache
