@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Write into a Cargo workspace what it needs to build with these scripts from where they are: "
                 + "package.json scripts (build:lambda, build:lambda:clean, :docker, :native, :smart, build:native, verify:lambda, "
-                + "doctor, dev), buildspec.yml for CodeBuild, and a .gitignore line for target/. Nothing that exists is "
+                + "doctor:lambda, dev), buildspec.yml for CodeBuild, and a .gitignore line for target/. Nothing that exists is "
                 + "overwritten: a script of the same name with another command, or an existing buildspec.yml, is kept and named."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:written (what already existed is listed as kept)", "2:usage or input error (no Cargo.toml in DIR, "
@@ -33,7 +33,7 @@ class LambdaInit implements Callable<Integer> {
     Path tools;
 
     @Option(names = "--catalog", paramLabel = "NAME", description = "call the scripts as `jbang ALIAS@NAME` (a catalog added with "
-            + "`jbang catalog add --name NAME PATH/jbang-catalog.json`, or GitHub's owner/repo) instead of by path; jbang must be on PATH")
+            + "`jbang catalog add --global --name NAME PATH/jbang-catalog.json`, or GitHub's owner/repo) instead of by path; jbang must be on PATH")
     String catalog;
 
     @Option(names = "--verbose", description = "show stack traces of unexpected errors")
