@@ -135,9 +135,13 @@ class SccacheTest {
     @Test
     void theContainerBuildCompilesThroughTheImagesSccache() throws IOException {
         Path ws = Files.createTempDirectory("bl-docker-sccache-");
-        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"cached\"]\nresolver = \"2\"\n");
-        ContainerBuild.writeMember(ws.resolve("cached"), "cached-fn", "itoa = \"1\"\n",
-                "fn main() { let mut b = itoa::Buffer::new(); println!(\"cached {}\", b.format(7)); }\n");
+        // A library of its own (binaries are never cached; a crates.io crate may already be built in the shared target).
+        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"cached\", \"cachedlib\"]\nresolver = \"2\"\n");
+        Files.createDirectories(ws.resolve("cachedlib/src"));
+        Files.writeString(ws.resolve("cachedlib/Cargo.toml"), "[package]\nname = \"cachedlib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+        Files.writeString(ws.resolve("cachedlib/src/lib.rs"), "pub fn answer() -> u32 { 42 }\n");
+        ContainerBuild.writeMember(ws.resolve("cached"), "cached-fn", "cachedlib = { path = \"../cachedlib\" }\n",
+                "fn main() { println!(\"cached {}\", cachedlib::answer()); }\n");
         Map<String, String> e = new HashMap<>(ContainerBuild.env());
         e.put("SCCACHE_REDIS_ENDPOINT", env.get("SCCACHE_REDIS_ENDPOINT"));
         long before = dbsize();
