@@ -108,7 +108,10 @@ class BuildspecTest {
         assertEquals(setupValue(setup, "SCCACHE_VERSION"), vars.get("SCCACHE_VERSION"));
         String rustc = Proc.run(Repo.ROOT, "rustc", "-V").out;
         assertTrue(rustc.startsWith("rustc " + vars.get("RUST_VERSION") + " "), "the buildspec pins Rust " + vars.get("RUST_VERSION") + ", the suite runs " + rustc);
-        Map<String, Object> build = CodeBuildRun.map(CodeBuildRun.map(CodeBuildRun.parse(BUILDSPEC).get("phases"), "phases").get("build"), "build");
+        // Every command is a YAML string (a ": " inside an unquoted command makes it a mapping, which CodeBuild rejects).
+        Map<String, Object> phases = CodeBuildRun.map(CodeBuildRun.parse(BUILDSPEC).get("phases"), "phases");
+        for (String phase : CodeBuildRun.PHASES) CodeBuildRun.strings(CodeBuildRun.map(phases.get(phase), phase).get("commands"), phase + ".commands");
+        Map<String, Object> build = CodeBuildRun.map(phases.get("build"), "build");
         List<String> commands = CodeBuildRun.strings(build.get("commands"), "build.commands");
         assertEquals(1, commands.size(), "the build phase is one line: " + commands);
         assertTrue(commands.get(0).contains("build-lambda@") && commands.get(0).contains("--zip"), commands.get(0));
