@@ -152,7 +152,11 @@ class DockerBuildTest {
         // A build script that does not finish by itself: the build is surely running when Ctrl-C comes.
         Files.writeString(ws.resolve("slow/build.rs"), "fn main() { std::thread::sleep(std::time::Duration::from_secs(3600)); }\n");
         Path log = ws.resolve("build.log");
-        ProcessBuilder pb = new ProcessBuilder(Repo.ROOT.resolve("jbang").toString(), "build-lambda-docker@.", "--engine", "podman",
+        // Ctrl-C in a terminal reaches a process whose SIGINT is at its default. A suite started in the background of a
+        // non-interactive shell inherits SIGINT ignored, and a JVM keeps an ignored SIGINT ignored: restore it, then exec
+        // (the pid stays the build's).
+        ProcessBuilder pb = new ProcessBuilder("python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                + "os.execvp(sys.argv[1], sys.argv[1:])", Repo.ROOT.resolve("jbang").toString(), "build-lambda-docker@.", "--engine", "podman",
                 "--image", ContainerImage.tag(), "--manifest-path", ws.resolve("Cargo.toml").toString())
                 .directory(Repo.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
