@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ class SccacheTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        redisPort = freePort();
+        redisPort = CompileCache.freePort();
         Path dir = Repo.scratch("redis");
         redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
@@ -49,7 +48,7 @@ class SccacheTest {
         env = new HashMap<>();
         env.put("SCCACHE_REDIS_ENDPOINT", "redis://127.0.0.1:" + redisPort);
         // A server of its own for this test (not a user's), stopped in between and at the end.
-        env.put("SCCACHE_SERVER_PORT", Integer.toString(freePort()));
+        env.put("SCCACHE_SERVER_PORT", Integer.toString(CompileCache.freePort()));
         env.put("SCCACHE_DIR", Repo.scratch("sccache-dir").toString());
         env.put("NO_COLOR", "1");
         env.put("RUSTC_WRAPPER", null);
@@ -69,11 +68,6 @@ class SccacheTest {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     static Path copy(String name) throws IOException {
         Path ws = Repo.scratch(name);
@@ -167,7 +161,7 @@ class SccacheTest {
     @Test
     void doctorSaysWhenTheBackendCannotBeReached() throws IOException {
         Map<String, String> e = new HashMap<>(env);
-        e.put("SCCACHE_REDIS_ENDPOINT", "redis://127.0.0.1:" + freePort());
+        e.put("SCCACHE_REDIS_ENDPOINT", "redis://127.0.0.1:" + CompileCache.freePort());
         Proc p = Proc.jbang(e, "doctor@.", "--sccache", "--manifest-path", "examples/Cargo.toml");
         assertEquals(1, p.exit, p.toString());
         assertTrue(p.out.contains("sccache (compile cache)") && p.out.contains("a compile through it failed"), p.out);

@@ -125,7 +125,11 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         if (sccache) {
             // The container's sccache server gets a port of its own: with --network host, sccache's default port is
             // the host's, where a server of the host's may already listen (and would be asked to compile container paths).
-            c.addAll(c.size() - 1, List.of("-e", "SCCACHE_SERVER_PORT=" + freePort()));
+            try {
+                c.addAll(c.size() - 1, List.of("-e", "SCCACHE_SERVER_PORT=" + CompileCache.freePort()));
+            } catch (IOException e) {
+                throw new Cli.UserError(ExitCode.IO_ERROR, "cannot find a free port on 127.0.0.1 for the container's sccache server: " + e.getMessage());
+            }
             // The container's sccache server lives and dies with it: its counters are written next to cargo's output
             // before it goes. A fixed script; the stats file and cargo's arguments are its positional parameters.
             c.addAll(List.of("sh", "-c", "command -v sccache >/dev/null 2>&1 || { echo \"" + NO_SCCACHE + "\" >&2; exit 127; }; "
@@ -146,13 +150,6 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         return true;
     }
 
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            return 4227; // sccache's default plus one: only a second build at the same moment could collide
-        }
-    }
 
     private static Path statsFile(Plan plan) {
         return plan.workspace().targetDir.resolve(".sccache-stats-" + plan.id() + ".json");

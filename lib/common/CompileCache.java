@@ -38,6 +38,16 @@ final class CompileCache {
         }
     }
 
+    /**
+     * A port free on 127.0.0.1 now, for an sccache server of its own (SCCACHE_SERVER_PORT): doctor's probe, a container
+     * build sharing the host's network. Nothing to bind at all is an I/O error the caller reports.
+     */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** True with --sccache, or when the rustc wrapper cargo would use is sccache. */
     static boolean wanted(boolean flag, Map<String, String> env) {
         return flag || isSccache(env.get("RUSTC_WRAPPER")) || isSccache(env.get("CARGO_BUILD_RUSTC_WRAPPER"));

@@ -36,7 +36,7 @@ final class CacheChecks {
             Files.writeString(src, "pub fn probe() -> u32 { 7 }\n");
             // A server of its own (a free port, stopped after): the one the builds use keeps the settings it started with.
             env = new java.util.HashMap<>(c.env);
-            env.put("SCCACHE_SERVER_PORT", Integer.toString(freePort()));
+            env.put("SCCACHE_SERVER_PORT", Integer.toString(CompileCache.freePort()));
             Exec.Result r = Exec.capture(dir, List.of(sccache.toString(), "rustc", "--crate-name", "sccache_probe", "--crate-type", "lib",
                     "--emit=link,metadata", "--out-dir", dir.resolve("out").toString(), src.toString()), env, Math.max(60, c.timeout));
             if (r.exit != 0) {
@@ -73,11 +73,6 @@ final class CacheChecks {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private static long writeErrors(String json) {
         try {
