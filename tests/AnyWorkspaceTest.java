@@ -20,15 +20,7 @@ class AnyWorkspaceTest {
     /** A copy of the example workspace in a folder of its own, without its target folder. */
     static Path workspace(String name) throws IOException {
         Path ws = Repo.scratch(name);
-        List<String> files;
-        try (Stream<Path> s = Files.walk(Repo.ROOT.resolve("examples"))) {
-            files = s.filter(Files::isRegularFile).map(p -> Repo.ROOT.resolve("examples").relativize(p).toString())
-                    .filter(r -> !r.startsWith("target/") && !r.startsWith("cdk/")).toList();
-        }
-        for (String r : files) {
-            Files.createDirectories(ws.resolve(r).getParent());
-            Files.copy(Repo.ROOT.resolve("examples").resolve(r), ws.resolve(r));
-        }
+        PackagingTest.copyTree(Repo.ROOT.resolve("examples"), ws);
         return ws;
     }
 
