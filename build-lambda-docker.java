@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES verify-elf.java
-//SOURCES lib/common/*.java lib/build/*.java lib/invoke/*.java
+//SOURCES lib/common/*.java lib/pipeline/*.java lib/invoke/*.java
 //MAIN BuildLambdaDocker
 //CDS
 //DESCRIPTION The same build as build-lambda, inside a container (docker or podman) holding cargo-zigbuild

@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES verify-elf.java
-//SOURCES lib/common/*.java lib/build/*.java lib/invoke/*.java
+//SOURCES lib/common/*.java lib/pipeline/*.java lib/invoke/*.java
 //MAIN BuildLambdaNative
 //CDS
 //DESCRIPTION The same build with plain cargo build --target and the host's own linker setup (ARM64 hosts, or a linker named in cargo config)

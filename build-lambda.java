@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES verify-elf.java
-//SOURCES lib/common/*.java lib/build/*.java lib/invoke/*.java
+//SOURCES lib/common/*.java lib/pipeline/*.java lib/invoke/*.java
 //MAIN BuildLambda
 //CDS
 //DESCRIPTION Cross-compile every function of a Cargo workspace to target/lambda/<name>/bootstrap with cargo zigbuild (ARM64 by default)

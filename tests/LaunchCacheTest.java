@@ -40,9 +40,9 @@ class LaunchCacheTest {
         run(copy, env, "verify-elf@.", "--version");
         assertEquals(2, kept(version, "verify-elf").size(), "the edited script has a key of its own");
 
-        // build-lambda's //SOURCES name lib/build/*.java: an edit there is picked up too.
+        // build-lambda's //SOURCES name lib/pipeline/*.java: an edit there is picked up too.
         for (int i = 0; i < 2; i++) assertTrue(run(copy, env, "build-lambda@.", "--help").out.contains("the Cargo.toml to build"));
-        Path options = copy.resolve("lib/build/BuildOptions.java");
+        Path options = copy.resolve("lib/pipeline/BuildOptions.java");
         Files.writeString(options, Files.readString(options).replace("the Cargo.toml to build", "the Cargo.toml to build (edited)"));
         assertTrue(run(copy, env, "build-lambda@.", "--help").out.contains("the Cargo.toml to build (edited)"), "an edit to a sourced file");
 
