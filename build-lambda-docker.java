@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES verify-elf.java
+//SOURCES lib/cli/*.java lib/elf/*.java
 //SOURCES lib/common/*.java lib/pipeline/*.java lib/invoke/*.java
 //MAIN BuildLambdaDocker
 //CDS

@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//SOURCES verify-elf.java
+//SOURCES lib/cli/*.java
 //SOURCES lib/common/ScriptHeader.java lib/common/TextTable.java
 //MAIN ManifestDiff
 //CDS

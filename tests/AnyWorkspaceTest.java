@@ -49,7 +49,7 @@ class AnyWorkspaceTest {
         for (String f : ExampleBuild.FUNCTIONS) {
             ElfInfo i = ElfReader.read(ws.resolve("target/lambda").resolve(f).resolve("bootstrap"));
             assertEquals("aarch64", i.arch(), f);
-            assertEquals("static", i.linkage, f);
+            assertEquals(ElfInfo.Linkage.STATIC, i.linkage, f);
         }
         Proc verify = Proc.run(ws, Map.of("NO_COLOR", "1"), List.of("pnpm", "verify:lambda"));
         assertEquals(0, verify.exit, verify.out + verify.err);

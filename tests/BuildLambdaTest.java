@@ -30,9 +30,9 @@ class BuildLambdaTest {
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(b)), b.toString());
             ElfInfo i = ElfReader.read(b);
             assertEquals("aarch64", i.arch(), f);
-            assertEquals("static", i.linkage, f);
+            assertEquals(ElfInfo.Linkage.STATIC, i.linkage, f);
             assertEquals(Boolean.TRUE, i.stripped, f);
-            assertEquals("exec", i.type, f);
+            assertEquals(ElfInfo.Type.EXEC, i.type, f);
             String file = Proc.run(Repo.ROOT, "file", "-b", b.toString()).out;
             assertTrue(file.startsWith("ELF 64-bit LSB executable, ARM aarch64"), file);
             assertTrue(file.contains("statically linked") && file.contains(", stripped"), file);

@@ -45,7 +45,7 @@ class BuildspecTest {
             assertTrue(manifest.contains("\"name\":\"" + f + "\"") || manifest.contains("\"name\": \"" + f + "\""), f + " not in " + manifest);
             ElfInfo i = ElfReader.read(lambda.resolve(f).resolve("bootstrap"));
             assertEquals("aarch64", i.arch(), f);
-            assertEquals("static", i.linkage, f);
+            assertEquals(ElfInfo.Linkage.STATIC, i.linkage, f);
             assertEquals(Boolean.TRUE, i.stripped, f);
         }
         Proc verify = Proc.jbang(null, "verify-elf@.", lambda.toString());

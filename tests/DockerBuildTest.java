@@ -32,7 +32,7 @@ class DockerBuildTest {
             Path b = ContainerBuild.bootstrap(f);
             ElfInfo i = ElfReader.read(b);
             assertEquals("aarch64", i.arch(), f);
-            assertEquals("static", i.linkage, f);
+            assertEquals(ElfInfo.Linkage.STATIC, i.linkage, f);
             assertEquals(Boolean.TRUE, i.stripped, f);
             String file = Proc.run(Repo.ROOT, "file", "-b", b.toString()).out;
             assertTrue(file.startsWith("ELF 64-bit LSB executable, ARM aarch64") && file.contains("statically linked, stripped"), file);

@@ -66,16 +66,16 @@ class ElfAgreementTest {
         }
         if (!h.group(1).equals(String.valueOf(we.elfClass))) d.add("class " + h.group(1) + " vs " + we.elfClass);
         String endian = h.group(2).equals("LSB") ? "little" : "big";
-        if (!endian.equals(we.endian)) d.add("byte order " + h.group(2) + " vs " + we.endian);
+        if (!endian.equals(String.valueOf(we.endian))) d.add("byte order " + h.group(2) + " vs " + we.endian);
         String type = Map.of("executable", "exec", "pie executable", "pie", "shared object", "shared",
                 "relocatable", "relocatable", "core file", "core").get(h.group(3));
-        if (!type.equals(we.type)) d.add("type '" + h.group(3) + "' vs " + we.type);
+        if (!type.equals(String.valueOf(we.type))) d.add("type '" + h.group(3) + "' vs " + we.type);
         String arch = we.machine < 0 ? null : ElfReader.archWords(we.machine);
         if (!h.group(4).equals(arch)) d.add("machine '" + h.group(4) + "' vs " + arch);
 
         Matcher l = LINKAGE.matcher(file);
         String linkage = l.find() ? Map.of("statically", "static", "static-pie", "static-pie", "dynamically", "dynamic").get(l.group(1)) : "none";
-        if (!linkage.equals(we.linkage)) d.add("linkage " + linkage + " vs " + we.linkage);
+        if (!linkage.equals(String.valueOf(we.linkage))) d.add("linkage " + linkage + " vs " + we.linkage);
 
         Matcher i = INTERP.matcher(file);
         String interp = i.find() ? i.group(1) : null;
@@ -143,8 +143,8 @@ class ElfAgreementTest {
             for (String k : kinds.keySet()) if (said.contains(k)) kinds.merge(k, 1, Integer::sum);
         }
         // The same word must show up on our side just as often (the per-file comparison checks which files).
-        long ourStaticPie = weSay.values().stream().filter(i -> "static-pie".equals(i.linkage)).count();
-        long ourDynamicA64 = weSay.values().stream().filter(i -> "dynamic".equals(i.linkage) && i.machine == ElfReader.EM_AARCH64).count();
+        long ourStaticPie = weSay.values().stream().filter(i -> ElfInfo.Linkage.STATIC_PIE == i.linkage).count();
+        long ourDynamicA64 = weSay.values().stream().filter(i -> ElfInfo.Linkage.DYNAMIC == i.linkage && i.machine == ElfReader.EM_AARCH64).count();
         long ourDebug = weSay.values().stream().filter(i -> Boolean.TRUE.equals(i.debugInfo)).count();
         long staticWithInterp = fileSays.values().stream().filter(s -> s.contains("statically linked, interpreter ")).count();
         List<String> missing = new ArrayList<>();

@@ -206,12 +206,12 @@ class ElfHeaderTest {
         img.dynamic(1, new long[]{DT_NEEDED, 1}, new long[]{DT_STRTAB, BASE + DYNSTR}, new long[]{DT_NULL, 0});
         ElfInfo i = read(img);
         assertEquals(List.of(), i.malformed);
-        assertEquals("dynamic", i.linkage, "the PT_DYNAMIC in segment 1 is only seen when sh_info = 2 is used");
+        assertEquals(ElfInfo.Linkage.DYNAMIC, i.linkage, "the PT_DYNAMIC in segment 1 is only seen when sh_info = 2 is used");
         assertEquals(List.of("libc.so.6"), i.needed);
         assertEquals(List.of("dynamically linked (needs libc.so.6)"), problems(i));
 
         img.sh(0, 0, 0, 0, 0, 0, 1);
-        assertEquals("static", read(img).linkage, "sh_info = 1 leaves the PT_DYNAMIC out");
+        assertEquals(ElfInfo.Linkage.STATIC, read(img).linkage, "sh_info = 1 leaves the PT_DYNAMIC out");
 
         img.sh(0, 0, 0, 0, 0, 0, 70_000);
         ElfInfo many = read(img);
@@ -245,7 +245,7 @@ class ElfHeaderTest {
     void wrongSectionHeaderEntrySize() throws IOException {
         ElfInfo i = read(Img.standard(true, false).shentsize(40));
         assertEquals(List.of("bad section header entry size 40 (expected 64)"), i.malformed);
-        assertEquals("static", i.linkage, "program headers are read before the section headers fail");
+        assertEquals(ElfInfo.Linkage.STATIC, i.linkage, "program headers are read before the section headers fail");
     }
 
     @Test
@@ -253,7 +253,7 @@ class ElfHeaderTest {
         Img img = Img.standard(true, false);
         ElfInfo cut = ElfReader.read(img.write(SH + 64 + 10)); // the file ends inside section header 1
         assertEquals(List.of("truncated: section headers end past the end of the file"), cut.malformed);
-        assertEquals("static", cut.linkage);
+        assertEquals(ElfInfo.Linkage.STATIC, cut.linkage);
         assertNull(cut.stripped);
         assertFalse(new ElfPolicy(ElfReader.EM_AARCH64, false, false, -1).check("x", cut).ok);
 
@@ -283,8 +283,8 @@ class ElfHeaderTest {
         ElfInfo i = read(Img.standard(false, false));
         assertEquals(List.of(), i.malformed, "a well-formed ELF32 image is read whole");
         assertEquals(32, i.elfClass);
-        assertEquals("little", i.endian);
-        assertEquals("static", i.linkage);
+        assertEquals(ElfInfo.Endian.LITTLE, i.endian);
+        assertEquals(ElfInfo.Linkage.STATIC, i.linkage);
         assertEquals(Boolean.TRUE, i.stripped);
         assertEquals("ELF 32-bit LSB executable, ARM aarch64, statically linked, stripped", i.describe());
         assertEquals(List.of("32-bit, expected 64-bit"), problems(i));
@@ -293,7 +293,7 @@ class ElfHeaderTest {
         dyn.dynamic(1, new long[]{DT_NEEDED, 11}, new long[]{DT_STRTAB, BASE + DYNSTR}, new long[]{DT_NULL, 0});
         ElfInfo d = read(dyn);
         assertEquals(List.of("libm.so.6"), d.needed, "ELF32 dynamic entries are 8 bytes");
-        assertEquals("dynamic", d.linkage);
+        assertEquals(ElfInfo.Linkage.DYNAMIC, d.linkage);
     }
 
     @Test
@@ -301,7 +301,7 @@ class ElfHeaderTest {
         ElfInfo i = read(Img.standard(true, true));
         assertEquals(List.of(), i.malformed);
         assertEquals(64, i.elfClass);
-        assertEquals("big", i.endian);
+        assertEquals(ElfInfo.Endian.BIG, i.endian);
         assertEquals(ElfReader.EM_AARCH64, i.machine, "e_machine must be read big-endian");
         assertEquals("ELF 64-bit MSB executable, ARM aarch64, statically linked, stripped", i.describe());
         assertEquals(List.of("big-endian (MSB), expected little-endian"), problems(i));
@@ -344,28 +344,28 @@ class ElfHeaderTest {
         Img pie = Img.standard(true, false).type(3).phnum(2);
         pie.dynamic(1, new long[]{DT_FLAGS_1, DF_1_PIE | DF_1_NOW}, new long[]{DT_NULL, 0});
         ElfInfo sp = read(pie);
-        assertEquals("pie", sp.type);
-        assertEquals("static-pie", sp.linkage);
+        assertEquals(ElfInfo.Type.PIE, sp.type);
+        assertEquals(ElfInfo.Linkage.STATIC_PIE, sp.linkage);
         assertEquals(List.of(), problems(sp));
 
         Img noPieFlag = Img.standard(true, false).type(3).phnum(2);
         noPieFlag.dynamic(1, new long[]{DT_FLAGS_1, DF_1_NOW}, new long[]{DT_NULL, 0});
         ElfInfo so = read(noPieFlag);
-        assertEquals("shared", so.type, "DT_FLAGS_1 without DF_1_PIE: shared object");
-        assertEquals("static-pie", so.linkage, "any DT_FLAGS_1 and nothing needed: static-pie (as file says)");
+        assertEquals(ElfInfo.Type.SHARED, so.type, "DT_FLAGS_1 without DF_1_PIE: shared object");
+        assertEquals(ElfInfo.Linkage.STATIC_PIE, so.linkage, "any DT_FLAGS_1 and nothing needed: static-pie (as file says)");
         assertEquals(List.of("a shared object, not an executable"), problems(so));
 
         Img afterNull = Img.standard(true, false).type(3).phnum(2);
         afterNull.dynamic(1, new long[]{DT_FLAGS_1, DF_1_PIE}, new long[]{DT_NULL, 0}, new long[]{DT_NEEDED, 1}, new long[]{DT_STRTAB, BASE + DYNSTR});
         ElfInfo an = read(afterNull);
-        assertEquals("dynamic", an.linkage, "entries after DT_NULL still count");
+        assertEquals(ElfInfo.Linkage.DYNAMIC, an.linkage, "entries after DT_NULL still count");
         assertEquals(List.of("libc.so.6"), an.needed);
 
         Img noFlags = Img.standard(true, false).type(3).phnum(2);
         noFlags.dynamic(1, new long[]{DT_NULL, 0});
         ElfInfo nf = read(noFlags);
-        assertEquals("dynamic", nf.linkage, "PT_DYNAMIC without DT_FLAGS_1 is dynamic");
-        assertEquals("shared", nf.type);
+        assertEquals(ElfInfo.Linkage.DYNAMIC, nf.linkage, "PT_DYNAMIC without DT_FLAGS_1 is dynamic");
+        assertEquals(ElfInfo.Type.SHARED, nf.type);
         assertTrue(problems(nf).contains("dynamically linked (dynamic section without DF_1_PIE)"), problems(nf).toString());
     }
 
@@ -374,7 +374,7 @@ class ElfHeaderTest {
         Img img = Img.standard(true, false).phnum(2).bytes(INTERP, "/lib/ld-linux-aarch64.so.1\0");
         img.ph(1, PT_INTERP, INTERP, BASE + INTERP, 27);
         ElfInfo i = read(img);
-        assertEquals("static", i.linkage);
+        assertEquals(ElfInfo.Linkage.STATIC, i.linkage);
         assertEquals("/lib/ld-linux-aarch64.so.1", i.interpreter);
         assertEquals("ELF 64-bit LSB executable, ARM aarch64, statically linked, interpreter /lib/ld-linux-aarch64.so.1, stripped", i.describe());
 
@@ -386,18 +386,18 @@ class ElfHeaderTest {
         withDynamic.ph(1, PT_INTERP, INTERP, BASE + INTERP, 27);
         withDynamic.dynamic(2, new long[]{DT_FLAGS_1, DF_1_PIE}, new long[]{DT_NULL, 0});
         ElfInfo wd = read(withDynamic);
-        assertEquals("dynamic", wd.linkage, "an interpreter counts as needed: not static-pie");
+        assertEquals(ElfInfo.Linkage.DYNAMIC, wd.linkage, "an interpreter counts as needed: not static-pie");
         assertEquals(List.of("dynamically linked (interpreter /lib/ld-linux-aarch64.so.1)"), problems(wd));
     }
 
     @Test
     void noProgramHeadersCannotBeLoaded() throws IOException {
         ElfInfo i = read(Img.standard(true, false).phnum(0));
-        assertEquals("none", i.linkage);
+        assertEquals(ElfInfo.Linkage.NONE, i.linkage);
         assertEquals(List.of("no program headers, cannot be loaded"), problems(i));
         ElfInfo rel = read(Img.standard(true, false).type(1));
-        assertEquals("relocatable", rel.type);
-        assertEquals("none", rel.linkage);
+        assertEquals(ElfInfo.Type.RELOCATABLE, rel.type);
+        assertEquals(ElfInfo.Linkage.NONE, rel.linkage);
         assertEquals(List.of("a relocatable object, not an executable"), problems(rel));
     }
 

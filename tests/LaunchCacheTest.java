@@ -35,8 +35,8 @@ class LaunchCacheTest {
         assertEquals(1, kept.size(), "one kept line for the unchanged script: " + kept);
 
         Path script = copy.resolve("verify-elf.java");
-        Files.writeString(script, Files.readString(script).replace("VERSION = \"0.1.0\"", "VERSION = \"0.1.1-edited\""));
-        assertEquals("verify-elf 0.1.1-edited", run(copy, env, "verify-elf@.", "--version").out.strip(), "an edit to the script itself");
+        Files.writeString(script, Files.readString(script).replace("System.exit(", "System.out.print(\"edited \"); System.exit("));
+        assertEquals("edited verify-elf 0.1.0", run(copy, env, "verify-elf@.", "--version").out.strip(), "an edit to the script itself");
         run(copy, env, "verify-elf@.", "--version");
         assertEquals(2, kept(version, "verify-elf").size(), "the edited script has a key of its own");
 

@@ -119,7 +119,7 @@ class SccacheTest {
         for (String f : shas(second.out).keySet()) {
             ElfInfo i = ElfReader.read(b.resolve("target/lambda").resolve(f).resolve("bootstrap"));
             assertEquals("aarch64", i.arch(), f);
-            assertEquals("static", i.linkage, f);
+            assertEquals(ElfInfo.Linkage.STATIC, i.linkage, f);
         }
         Proc table = build(b, Map.of(), "--sccache");
         assertEquals(0, table.exit, table.toString());

@@ -6,7 +6,7 @@
 //DEPS org.yaml:snakeyaml:2.4
 //SOURCES *Test.java
 //SOURCES support/*.java
-//SOURCES ../verify-elf.java
+//SOURCES ../lib/cli/*.java ../lib/elf/*.java
 //SOURCES ../lib/common/*.java ../lib/pipeline/*.java ../lib/doctor/*.java ../lib/smart/*.java ../lib/invoke/*.java ../lib/init/*.java
 //MAIN All
 //DESCRIPTION Run every test class; prints each failure and a closing `N passed, N failed` line

@@ -15,7 +15,7 @@ final class BuildChecks {
         String build = "jbang " + c.mode.script + "@." + (c.manifestPath != null ? " --manifest-path " + c.manifestPath : "");
         List<Path> found;
         try {
-            found = Files.isDirectory(lambda) ? VerifyElf.findBootstraps(lambda) : List.of();
+            found = Files.isDirectory(lambda) ? Bootstraps.find(lambda) : List.of();
         } catch (IOException e) {
             return Check.of(Check.Status.FAIL, "bootstrap", label, null, "cannot read " + lambda + ": " + e.getMessage());
         }

@@ -174,7 +174,7 @@ final class InvokeServer {
     private static void sendError(HttpExchange x, String requestId, Invoker.Outcome o, Invoker.Settings s) throws IOException {
         String id = requestId == null ? "" : requestId + " ";
         String json = o instanceof Invoker.TimedOut t
-                ? RuntimeApi.error("Sandbox.Timedout", id + "Task timed out after " + seconds(s) + " seconds" + (t.phase().equals("init") ? " (during init)" : ""))
+                ? RuntimeApi.error("Sandbox.Timedout", id + "Task timed out after " + seconds(s) + " seconds" + (t.phase() == Invoker.Phase.INIT ? " (during init)" : ""))
                 : o instanceof Invoker.InitFailed f ? RuntimeApi.error("Runtime.InitError", "init failed: " + f.type())
                 : RuntimeApi.error("Runtime.ExitError", (requestId == null ? "" : "RequestId: " + requestId + " ") + "Error: Runtime exited with error: "
                         + ((Invoker.Crashed) o).how());

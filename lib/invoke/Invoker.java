@@ -33,10 +33,20 @@ final class Invoker {
     /** The runtime reported an init error through init/error. */
     record InitFailed(String type, byte[] body) implements Outcome {}
 
-    /** The process ended by itself. phase: "init" or "invoke". */
-    record Crashed(String phase, String how, List<String> lastLines) implements Outcome {}
+    /** Where in Lambda's lifecycle an outcome happened; printed as Lambda's docs name it (init, invoke). */
+    enum Phase {
+        INIT, INVOKE;
 
-    record TimedOut(String phase, double seconds) implements Outcome {}
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The process ended by itself. */
+    record Crashed(Phase phase, String how, List<String> lastLines) implements Outcome {}
+
+    record TimedOut(Phase phase, double seconds) implements Outcome {}
 
     /** requestId null when no event was sent; initMs and durationMs negative when the phase did not finish. */
     record Run(Outcome outcome, String requestId, double initMs, double durationMs, long maxMemoryMb, String how) {
@@ -95,7 +105,7 @@ final class Invoker {
         /** Waits until the function asks for its first event: Ready, or how init failed. */
         Outcome init() {
             Object first = await(CompletableFuture.anyOf(api.ready(), api.initError(), process.process().onExit()), settings.timeoutMillis());
-            if (first == null) return new TimedOut("init", settings.timeoutMillis() / 1000.0);
+            if (first == null) return new TimedOut(Phase.INIT, settings.timeoutMillis() / 1000.0);
             if (first instanceof RuntimeApi.InitError e) return new InitFailed(e.type(), e.body());
             if (first instanceof Process) {
                 String unknownCpu = process.lastLines().stream().filter(l -> l.contains("unable to find CPU model")).findFirst().orElse(null);
@@ -103,7 +113,7 @@ final class Invoker {
                     throw new Cli.UserError(ExitCode.USAGE, "qemu knows no CPU model '" + settings.cpu() + "' (" + unknownCpu.trim()
                             + "); `" + launch.prefix().get(0) + " -cpu help` lists the models, e.g. neoverse-n1 or max");
                 }
-                return new Crashed("init", process.howItEnded(), process.lastLines());
+                return new Crashed(Phase.INIT, process.howItEnded(), process.lastLines());
             }
             initMs = ((Long) first - started) / 1e6;
             return new Ready();
@@ -115,10 +125,10 @@ final class Invoker {
             long sent = System.nanoTime();
             Object r = await(CompletableFuture.anyOf(api.submit(e), process.process().onExit()), settings.timeoutMillis());
             double ms = (System.nanoTime() - sent) / 1e6;
-            Outcome o = r == null ? new TimedOut("invoke", settings.timeoutMillis() / 1000.0)
+            Outcome o = r == null ? new TimedOut(Phase.INVOKE, settings.timeoutMillis() / 1000.0)
                     : r instanceof RuntimeApi.Answer a ? new Answered(a.body())
                     : r instanceof RuntimeApi.FunctionError f ? new Failed(f.type(), f.body())
-                    : new Crashed("invoke", process.howItEnded(), process.lastLines());
+                    : new Crashed(Phase.INVOKE, process.howItEnded(), process.lastLines());
             return new Run(o, e.requestId(), reportInit ? initMs : -1, ms, process.maxMemoryMb(), launch.how());
         }
 
@@ -169,7 +179,7 @@ final class Invoker {
         }
         if (o instanceof TimedOut t) {
             return name + ": Task timed out after " + String.format(Locale.ROOT, "%.2f", t.seconds()) + " seconds"
-                    + (t.phase().equals("init") ? " (during init: it never asked the Runtime API for an event)" : "")
+                    + (t.phase() == Phase.INIT ? " (during init: it never asked the Runtime API for an event)" : "")
                     + "; the process was stopped";
         }
         return name + ": ok";

@@ -83,7 +83,7 @@ final class Report {
                 String smoke = r.smoke() == null ? "" : !r.smoke().ok() ? "FAILED"
                         : String.format(Locale.ROOT, "ok (init %.0f ms)", r.smoke().initMs());
                 t.row(r.function().name() + (r.isExtension() ? " (extension)" : ""), Sizes.human(r.info().size), Long.toString(r.info().size), r.info().arch(),
-                        r.info().linkage, Boolean.TRUE.equals(r.info().stripped) ? "yes" : "no",
+                        String.valueOf(r.info().linkage), Boolean.TRUE.equals(r.info().stripped) ? "yes" : "no",
                         r.zip() == null ? "" : Sizes.human(r.zipSize()), smoke, shown(cwd, r.bootstrap()));
             }
             long zipTotal = rows.stream().mapToLong(r -> Math.max(0, r.zipSize())).sum();

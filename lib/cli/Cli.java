@@ -1,0 +1,89 @@
+//DEPS info.picocli:picocli:4.7.6
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** picocli set-up shared by every script: one-line errors, exit codes, --verbose traces. */
+final class Cli {
+    private Cli() {}
+
+    /** Thrown for a failure the user can fix; its message is the one line they see. */
+    static class UserError extends RuntimeException {
+        final int exitCode;
+        /** Lines printed before the message, each behind the command's name (one per failed function, say). */
+        final List<String> details;
+
+        UserError(ExitCode exit, String message) {
+            this(exit.code, message, List.of());
+        }
+
+        UserError(ExitCode exit, List<String> details, String message) {
+            this(exit.code, message, details);
+        }
+
+        private UserError(int exitCode, String message, List<String> details) {
+            super(message);
+            this.exitCode = exitCode;
+            this.details = List.copyOf(details);
+        }
+
+        /** The build step failed: exit with the build tool's own code (cargo's 101, a container's status). */
+        static UserError buildFailed(int toolExit, String message) {
+            return new UserError(toolExit, message, List.of());
+        }
+    }
+
+    /** A program that did not answer within its time limit. */
+    static final class Timeout extends UserError {
+        Timeout(String message) {
+            super(ExitCode.MISSING_PREREQUISITE, message);
+        }
+    }
+
+    static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandName() + " --help' for usage.");
+            c.getErr().flush();
+            return ExitCode.USAGE.code;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof UserError) {
+                ((UserError) ex).details.forEach(line -> c.getErr().println(c.getCommandName() + ": " + line));
+                c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
+                c.getErr().flush();
+                return ((UserError) ex).exitCode;
+            }
+            boolean verbose = parsed.hasMatchedOption("--verbose");
+            String what = ex instanceof IOException ? "I/O error: " : "unexpected error: ";
+            c.getErr().println(c.getCommandName() + ": " + what + ex
+                    + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) ex.printStackTrace(c.getErr());
+            c.getErr().flush();
+            return (ex instanceof IOException ? ExitCode.USAGE : ExitCode.INTERNAL).code;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,119 @@
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** What an ELF file says about itself, in the terms `file` uses. Fields are null when unknown. */
+final class ElfInfo {
+    /** EI_DATA; printed (and in --json) as `little` or `big`. */
+    enum Endian {
+        LITTLE("little", "LSB"), BIG("big", "MSB");
+
+        final String word, file;
+
+        Endian(String word, String file) {
+            this.word = word;
+            this.file = file;
+        }
+
+        @Override
+        public String toString() {
+            return word;
+        }
+    }
+
+    /** e_type, with ET_DYN split as `file` splits it: pie (DF_1_PIE) or shared. */
+    enum Type {
+        EXEC("exec", "executable"), PIE("pie", "pie executable"), SHARED("shared", "shared object"),
+        RELOCATABLE("relocatable", "relocatable"), CORE("core", "core file"), OTHER("other", "file");
+
+        final String word, file;
+
+        Type(String word, String file) {
+            this.word = word;
+            this.file = file;
+        }
+
+        boolean executable() {
+            return this == EXEC || this == PIE;
+        }
+
+        @Override
+        public String toString() {
+            return word;
+        }
+    }
+
+    /** How the program is linked, in libmagic's terms; NONE when there are no program headers. */
+    enum Linkage {
+        STATIC("static", "statically"), STATIC_PIE("static-pie", "static-pie"), DYNAMIC("dynamic", "dynamically"), NONE("none", null);
+
+        final String word, file;
+
+        Linkage(String word, String file) {
+            this.word = word;
+            this.file = file;
+        }
+
+        @Override
+        public String toString() {
+            return word;
+        }
+    }
+
+    long size;
+    boolean elf;
+    Integer elfClass;          // 32 | 64
+    Endian endian;
+    int machine = -1;
+    Type type;
+    Linkage linkage;
+    String interpreter;
+    final List<String> needed = new ArrayList<>();
+    /** GLIBC_x.y versions named in .gnu.version_r, oldest first ("2.17", "2.34"). */
+    final List<String> glibc = new ArrayList<>();
+    Boolean hasSymtab;
+    Boolean debugInfo;
+    Boolean stripped;
+    boolean noSectionHeaders;
+    /** Why the file could not be read whole: not ELF, truncated, malformed. */
+    final List<String> malformed = new ArrayList<>();
+
+    String arch() {
+        return machine < 0 ? null : ElfReader.archName(machine);
+    }
+
+    /** A `file`-like description: "ELF 64-bit LSB executable, ARM aarch64, statically linked, stripped". */
+    String describe() {
+        if (!elf) return "not ELF";
+        StringBuilder sb = new StringBuilder("ELF");
+        if (elfClass != null) sb.append(' ').append(elfClass).append("-bit");
+        if (endian != null) sb.append(' ').append(endian.file);
+        if (type != null) sb.append(' ').append(type.file);
+        if (machine >= 0) sb.append(", ").append(ElfReader.archWords(machine));
+        if (linkage != null && linkage != Linkage.NONE) sb.append(", ").append(linkage.file).append(" linked");
+        if (interpreter != null) sb.append(", interpreter ").append(interpreter);
+        if (noSectionHeaders) sb.append(", no section header");
+        else if (stripped != null) sb.append(Boolean.TRUE.equals(debugInfo) ? ", with debug_info" : "")
+                .append(stripped ? ", stripped" : ", not stripped");
+        return sb.toString();
+    }
+}
