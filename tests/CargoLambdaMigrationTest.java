@@ -393,7 +393,7 @@ class CargoLambdaMigrationTest {
         CommandLine cl = new CommandLine(opts);
         cl.parseArgs(args);
         CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
-        return BuildConfig.resolve(spec, opts.o, ws, Pipeline.select(spec, opts.o, ws), cwd);
+        return BuildConfig.resolve(spec, opts.o, ws, Selection.select(spec, opts.o, ws), cwd);
     }
 
     static BuildConfig.Packaged packaged(BuildConfig c, String name) {

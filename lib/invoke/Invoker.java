@@ -169,19 +169,24 @@ final class Invoker {
 
     /** One line for an outcome that is not an answer, as Lambda words it where it has words. */
     static String describe(String name, Run r) {
+        return name + ": " + what(r);
+    }
+
+    /** The outcome in words, as describe says it after the function's name. */
+    static String what(Run r) {
         Outcome o = r.outcome();
-        if (o instanceof Failed f) return name + ": the function returned an error: " + f.type();
-        if (o instanceof InitFailed f) return name + ": init failed: the runtime reported " + f.type() + " (Runtime.InitError)";
+        if (o instanceof Failed f) return "the function returned an error: " + f.type();
+        if (o instanceof InitFailed f) return "init failed: the runtime reported " + f.type() + " (Runtime.InitError)";
         if (o instanceof Crashed c) {
             List<String> said = c.lastLines().stream().filter(l -> !l.isBlank() && !l.startsWith("note: run with `RUST_BACKTRACE")).toList();
             String tail = said.isEmpty() ? "it printed nothing" : "its last output: " + String.join(" | ", said.subList(Math.max(0, said.size() - 2), said.size()));
-            return name + ": Runtime.ExitError during " + c.phase() + ": Runtime exited with error: " + c.how() + " (" + tail + ")";
+            return "Runtime.ExitError during " + c.phase() + ": Runtime exited with error: " + c.how() + " (" + tail + ")";
         }
         if (o instanceof TimedOut t) {
-            return name + ": Task timed out after " + String.format(Locale.ROOT, "%.2f", t.seconds()) + " seconds"
+            return "Task timed out after " + String.format(Locale.ROOT, "%.2f", t.seconds()) + " seconds"
                     + (t.phase() == Phase.INIT ? " (during init: it never asked the Runtime API for an event)" : "")
                     + "; the process was stopped";
         }
-        return name + ": ok";
+        return "ok";
     }
 }

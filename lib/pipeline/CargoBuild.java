@@ -1,0 +1,68 @@
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * The one cargo call per target, streamed live; with --json, stdout carries only the report, so cargo's goes to
+ * stderr. Where the command does not need prepare()'s value, cargo starts at once and its output is held back
+ * until the prerequisites pass (a no-op build then does not wait for the zig probe).
+ */
+final class CargoBuild<T> {
+    private final PipelineContext c;
+    private final Builder<T> builder;
+    private final CompletableFuture<T> prepared;
+
+    CargoBuild(PipelineContext c, Builder<T> builder, CompletableFuture<T> prepared) {
+        this.c = c;
+        this.builder = builder;
+        this.prepared = prepared;
+    }
+
+    void run(List<Planner.Step> steps, int index) {
+        BuildOptions o = c.o();
+        Builder.Plan plan = steps.get(index).plan();
+        // --clean removes files: only once the prerequisites are known to be there.
+        boolean early = index == 0 && !builder.commandNeedsPrepared() && !o.clean;
+        T known = early ? null : Pipeline.await(prepared);
+        if (o.clean && index == 0) clean(steps);
+        List<String> command = builder.command(plan, known);
+        OutputGate out = new OutputGate(o.json ? System.err : System.out), errs = new OutputGate(System.err);
+        Runnable stop = () -> builder.stop(plan, prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null);
+        CompletableFuture<Exec.Streamed> running = CompletableFuture.supplyAsync(
+                () -> Exec.stream(plan.workspace().root, command, plan.env(), out, errs, stop));
+        try {
+            Pipeline.await(prepared);
+        } catch (RuntimeException e) {
+            // A missing prerequisite: stop the cargo that started early, and say only what is missing.
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            running.handle((r, t) -> r).join();
+            throw e;
+        }
+        c.err().println(c.me() + ": " + steps.get(index).settingsLine());
+        c.err().println(c.me() + ": building " + Report.plural(plan.functions().size(), "function") + " for " + plan.target().triple
+                + " (" + plan.profile() + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
+        Map<String, String> added = steps.get(index).added();
+        if (o.verbose && !added.isEmpty()) {
+            c.err().println(c.me() + ": with " + added.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+        }
+        c.err().flush();
+        out.open();
+        errs.open();
+        Exec.Streamed r = Pipeline.await(running);
+        if (r.exit == 0) return;
+        String why = builder.explainFailure(plan, r.err);
+        if (why != null) throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, why);
+        throw Cli.UserError.buildFailed(r.exit, "the build step failed (" + builder.label() + " exited with " + r.exit
+                + "); the bootstraps in " + plan.lambdaDir() + " were left as they were");
+    }
+
+    private void clean(List<Planner.Step> steps) {
+        Path lambdaDir = steps.get(0).plan().lambdaDir();
+        List<Path> cargoOut = steps.stream().map(st -> st.plan().workspace().targetDir.resolve(st.plan().target().cargoTriple)).toList();
+        c.err().println(c.me() + ": --clean: removing " + lambdaDir + " and " + cargoOut.stream().map(Path::toString).collect(Collectors.joining(" and ")));
+        Install.deleteTree(lambdaDir);
+        cargoOut.forEach(Install::deleteTree);
+    }
+}

@@ -1,0 +1,138 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/** Puts what was built and verified in place: bootstraps, included files, zips, manifest.json, the build state. */
+final class Installer {
+    private Installer() {}
+
+    /** A binary staged afresh: cargo's output, the staged bootstrap, and its staged zip (null without one). */
+    private record Staged(Path output, Path bootstrap, Path zip) {}
+
+    /**
+     * Binaries, included files, zips and the manifest staged next to their places, sizes checked, then all renamed
+     * into place; included files an earlier build copied and this one does not are removed after that.
+     */
+    static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, long maxSize,
+                                    CompletableFuture<Map<String, String>> tools) {
+        Path lambdaDir = cfg.lambdaDir;
+        boolean severalArches = cfg.targets.size() > 1;
+        List<Report.Row> rows = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        String epoch = c.env().get("SOURCE_DATE_EPOCH");
+        Map<String, BuildState.Entry> before = BuildState.read(lambdaDir), after = new HashMap<>(before);
+        // Staged files keep their inode and mtime through the rename: their identities are recorded once all are in place.
+        Map<String, Staged> staged = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> copied = new HashMap<>();
+        Map<String, String> zipEntryOf = new HashMap<>();
+        try (Install.Staging staging = new Install.Staging()) {
+            for (Verification.Built b : built) {
+                BuildConfig.Packaged p = b.packaged();
+                String name = p.function().name();
+                Layout.Place place = Layout.of(lambdaDir, severalArches, b.plan().target(), name, p.kind(), p.internal());
+                Path dest = place.binary(), zipDest = place.zip();
+                String key = lambdaDir.relativize(dest).toString();
+                zipEntryOf.put(key, place.entry());
+                BuildState.Entry prev = before.get(key);
+                Report.Row row;
+                if (prev != null && prev.sha256() != null && p.included().isEmpty() && prev.included().isEmpty()
+                        && prev.stillInstalled(b.output(), dest, zipDest, p.zip(), epoch, place.entry())) {
+                    // cargo changed nothing and nobody touched what was installed: keep it as it is.
+                    Report.Zip zip = p.zip() ? new Report.Zip(zipDest, prev.zip().size(), prev.zipSha256()) : null;
+                    row = new Report.Row(p, b.plan().target(), dest, b.info(), prev.sha256(), zip, List.of(), null);
+                } else {
+                    Fresh f = stageFresh(staging, b, place, lambdaDir, epoch);
+                    row = f.row();
+                    copied.put(key, f.copied());
+                    staged.put(key, new Staged(b.output(), f.bootstrap(), f.zip()));
+                }
+                SizeLimits.Verdict size = SizeLimits.judge(name, b.info().size, row.zipSize(), maxSize);
+                size.warnings().forEach(c::warn);
+                failures.addAll(size.failures());
+                rows.add(row);
+            }
+            if (!failures.isEmpty()) throw Pipeline.rejected(failures, "are too large", lambdaDir);
+            stageManifest(staging, lambdaDir, rows, tools.join());
+            for (Report.Row r : rows) {
+                String key = lambdaDir.relativize(r.bootstrap()).toString();
+                Staged s = staged.get(key);
+                if (s == null) continue;
+                after.put(key, new BuildState.Entry(BuildState.Identity.of(s.output()), BuildState.Identity.of(s.bootstrap()), r.sha256(),
+                        s.zip() == null ? null : BuildState.Identity.of(s.zip()), r.zip() == null ? null : r.zip().sha256(), epoch,
+                        zipEntryOf.get(key), copied.getOrDefault(key, List.of())));
+            }
+            String state = BuildState.render(after);
+            staging.stage(lambdaDir.resolve(BuildState.FILE), tmp -> Files.writeString(tmp, state));
+            staging.commit();
+        }
+        for (Map.Entry<String, List<String>> now : copied.entrySet()) {
+            BuildState.Entry prev = before.get(now.getKey());
+            if (prev == null) continue;
+            for (String old : prev.included()) {
+                if (!now.getValue().contains(old)) Install.deleteQuietly(lambdaDir.resolve(old));
+            }
+        }
+        return rows;
+    }
+
+    /** What stageFresh staged: the row, the staged bootstrap and zip (null without one), the files copied next to it. */
+    private record Fresh(Report.Row row, Path bootstrap, Path zip, List<String> copied) {}
+
+    /** One binary staged afresh: itself (0755), a function's included files next to it, and its zip. */
+    private static Fresh stageFresh(Install.Staging staging, Verification.Built b, Layout.Place place, Path lambdaDir, String epoch) {
+        BuildConfig.Packaged p = b.packaged();
+        Path boot = staging.stageExecutable(b.output(), place.binary());
+        List<String> copied = new ArrayList<>();
+        if (place.folder() != null) {
+            for (LambdaZip.Entry e : p.included()) {
+                Path to = place.folder().resolve(e.name());
+                if (e.isFolder()) {
+                    Install.createFolder(to);
+                } else {
+                    staging.stageCopy(e.source(), to, e.executable());
+                    copied.add(lambdaDir.relativize(to).toString());
+                }
+            }
+        }
+        Report.Zip zip = null;
+        Path zipTmp = null;
+        if (p.zip()) {
+            List<LambdaZip.Entry> entries = new ArrayList<>(p.included());
+            entries.add(new LambdaZip.Entry(place.entry(), boot, true));
+            int slash = place.entry().lastIndexOf('/');
+            if (slash > 0) entries.add(LambdaZip.Entry.folder(place.entry().substring(0, slash)));
+            zipTmp = staging.stage(place.zip(), tmp -> LambdaZip.write(entries.stream().distinct().toList(), tmp, epoch));
+            zip = new Report.Zip(place.zip(), zipTmp.toFile().length(), sha256(zipTmp));
+        }
+        List<String> included = p.included().stream().filter(e -> !e.isFolder()).map(LambdaZip.Entry::name).toList();
+        Report.Row row = new Report.Row(p, b.plan().target(), place.binary(), b.info(), sha256(boot), zip, included, null);
+        return new Fresh(row, boot, zipTmp, copied);
+    }
+
+    /** manifest.json: this build's rows, and the entries of binaries not built now that are still in place. */
+    static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions) {
+        Manifest.Entries kept = Manifest.kept(lambdaDir, rows.stream().map(r -> lambdaDir.relativize(r.bootstrap()).toString()).collect(Collectors.toSet()),
+                rows.stream().filter(r -> !r.isExtension()).map(r -> r.function().name()).collect(Collectors.toSet()),
+                rows.stream().filter(Report.Row::isExtension).map(r -> r.function().name()).collect(Collectors.toSet()));
+        List<String> functions = new ArrayList<>(), extensions = new ArrayList<>();
+        for (Report.Row r : rows) (r.packaged().kind() == Layout.Kind.FUNCTION ? functions : extensions).add(r.toJson(lambdaDir));
+        functions.addAll(kept.functions());
+        extensions.addAll(kept.extensions());
+        String manifest = Manifest.render(functions, extensions, versions);
+        staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
+    }
+
+    static String sha256(Path file) {
+        try {
+            return Manifest.sha256(file);
+        } catch (IOException e) {
+            throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What every step of one build shares: the command (for usage errors), its options, where it reports, the
+ * working folder and environment, and the compile cache (wanted; the host's sccache when cargo runs here).
+ */
+record PipelineContext(CommandLine.Model.CommandSpec spec, BuildOptions o, PrintWriter err, String me, Path cwd,
+                       Map<String, String> env, boolean cached, Path sccache) {
+    void warn(String message) {
+        err.println(me + ": warning: " + message);
+    }
+}

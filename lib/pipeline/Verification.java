@@ -1,0 +1,38 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every output read and checked before anything is installed: a failing build changes no bootstrap. */
+final class Verification {
+    private Verification() {}
+
+    /** One binary cargo built, read and checked, with how it is packaged. */
+    record Built(BuildConfig.Packaged packaged, Builder.Plan plan, Path output, ElfInfo info) {}
+
+    static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, List<String> failures) {
+        Target t = plan.target();
+        ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc);
+        String suffix = cfg.targets.size() > 1 ? " (" + Layout.archName(t) + ")" : "";
+        List<Built> built = new ArrayList<>();
+        for (BuildConfig.Packaged p : cfg.functions) {
+            Workspace.Function f = p.function();
+            Path output = plan.output(f);
+            if (!Files.isRegularFile(output)) {
+                failures.add(f.name() + suffix + ": cargo reported success but " + output + " is missing");
+                continue;
+            }
+            ElfInfo info;
+            try {
+                info = ElfReader.read(output);
+            } catch (IOException e) {
+                throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + output + ": " + e.getMessage());
+            }
+            List<String> problems = policy.problems(info);
+            if (!problems.isEmpty()) failures.add(f.name() + suffix + ": " + String.join("; ", problems));
+            built.add(new Built(p, plan, output, info));
+        }
+        return built;
+    }
+}
