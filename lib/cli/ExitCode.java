@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Every exit code the scripts document (the README's table is the same list). A failed build step exits
+ * Every exit code the scripts document (docs/reference/exit-codes.md is the same list). A failed build step exits
  * with cargo's own code instead, which is why UserError carries an int.
  */
 enum ExitCode {

@@ -84,9 +84,9 @@ final class RustChecks {
                     + "(use a nightly toolchain, or RUSTC_BOOTSTRAP=1)";
         } else if (rustSrc) {
             why += "; or build it from source: rust-src is present (" + src + "): add [unstable] build-std = [\"std\", \"panic_abort\"] "
-                    + "to .cargo/config.toml, with a nightly toolchain or RUSTC_BOOTSTRAP=1 (README: The target's standard library)";
+                    + "to .cargo/config.toml, with a nightly toolchain or RUSTC_BOOTSTRAP=1 (docs/guides/toolchain.md)";
         } else {
-            why += "; offline: build it from source (rust-src and [unstable] build-std; README: The target's standard library)";
+            why += "; offline: build it from source (rust-src and [unstable] build-std; docs/guides/toolchain.md)";
         }
         return Check.of(Check.Status.MISSING, "std", label, version, why).fix(add);
     }

@@ -5,7 +5,7 @@ final class ZigChecks {
     /**
      * The zig versions bench/zig-versions.sh built with cargo-zigbuild 0.24.0 and found working: the example
      * (std only) and bench/c-deps (ring and aws-lc-sys: C and assembly compiled and archived by zig), every
-     * bootstrap started under qemu. The README's table has the figures. 0.16 did not break `zig ar` here.
+     * bootstrap started under qemu. bench/README.md has the figures. 0.16 did not break `zig ar` here.
      */
     static final List<String> MEASURED = List.of("0.15", "0.16", "0.17");
     static final String ZIG_PIN = "ziglang==0.15.2";

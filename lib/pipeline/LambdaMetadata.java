@@ -111,7 +111,7 @@ final class LambdaMetadata {
                 continue;
             }
             throw new Cli.UserError(ExitCode.USAGE, "unknown key '" + k + "' in " + t.where() + ": the keys read there are "
-                    + String.join(", ", APPLIED) + " (README: Migrating from cargo-lambda); fix or remove it");
+                    + String.join(", ", APPLIED) + " (docs/guides/migrating-from-cargo-lambda.md); fix or remove it");
         }
         // Every value is checked now, also where a nearer table or a flag will win: a wrong one is wrong anywhere.
         for (String k : List.of("arm64", "x86_64", "extension", "internal", "release", "disable_optimizations")) t.bool(k);
@@ -122,7 +122,7 @@ final class LambdaMetadata {
         if (include != null) include.forEach(i -> Include.parse(i, t.base(), "include in " + t.where()));
         if (ignored.isEmpty()) return List.of();
         return List.of(t.where() + ": " + String.join(", ", ignored) + (ignored.size() == 1 ? " is a cargo-lambda setting" : " are cargo-lambda settings")
-                + " this build does not apply (README: Migrating from cargo-lambda)");
+                + " this build does not apply (docs/guides/migrating-from-cargo-lambda.md)");
     }
 
     private static void add(List<Table> out, JsonValue v, String where, Path base) {
