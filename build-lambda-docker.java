@@ -15,13 +15,8 @@ import picocli.CommandLine.Mixin;
                 + "with cargo run inside a container: the workspace and the target folder are mounted at their own paths, "
                 + "cargo's registry and git caches are the host's ($CARGO_HOME or ~/.cargo), and the container runs as the "
                 + "calling user, so target/ stays yours. Only the workspace folder is mounted: put build settings in its "
-                + ".cargo/config.toml. Without cargo on the host, cargo metadata runs in the container too."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error",
-                "3:the container client (docker, podman) is missing, or the image lacks cargo-zigbuild or the target's std",
-                "4:the container engine is not reachable (the client is there, no engine answers)",
-                "5:the image is not available (not present and not pullable)",
-                "other:the build failed inside the container: its exit status (cargo's, usually 101)"})
+                + ".cargo/config.toml. Without cargo on the host, cargo metadata runs in the container too."})
+@ExitCodes(value = {ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.ENGINE_UNREACHABLE, ExitCode.IMAGE_UNAVAILABLE, ExitCode.IO_ERROR, ExitCode.INTERNAL, ExitCode.INTERRUPTED}, other = "the build failed inside the container: its exit status (cargo's, usually 101)")
 class BuildLambdaDocker extends BuildCommand {
     @Mixin
     ContainerOptions container;

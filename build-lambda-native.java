@@ -12,11 +12,8 @@ import picocli.CommandLine.Command;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"The build of build-lambda (one cargo call per target for every function, verified bootstraps, a report) with "
                 + "plain `cargo build --release --target <triple>` and the host's own linker setup: an ARM64 Linux host "
-                + "(a Graviton CodeBuild runner) building for itself, or a host whose cargo config names a linker for the target."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error",
-                "3:a prerequisite is missing (cargo, the target's std, a linker for the target)",
-                "other:cargo's own exit code when the build step fails"})
+                + "(a Graviton CodeBuild runner) building for itself, or a host whose cargo config names a linker for the target."})
+@ExitCodes(value = {ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.IO_ERROR, ExitCode.INTERNAL, ExitCode.INTERRUPTED}, other = "the build step failed: cargo's own exit code (usually 101), after cargo's own output")
 class BuildLambdaNative extends BuildCommand {
     public static void main(String... args) {
         System.exit(run(args));

@@ -25,11 +25,8 @@ import java.util.concurrent.Callable;
                 + "ARGS`, then `jbang build-lambda-native@DIR ARGS`), until one succeeds, and says in one line which one built "
                 + "and why the others did not. Every argument other than its own options goes to each script unchanged; "
                 + "--engine, --image and --env go to the docker build only. A usage error (exit 2) stops at once: every "
-                + "build would reject the same arguments.", ""},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:one of the builds succeeded", "2:usage error (smart's own, or the first build's)",
-                "3:jbang or the catalog cannot be found",
-                "other:every build failed: the last one's exit code (see build-lambda, -docker and -native)"})
+                + "build would reject the same arguments.", ""})
+@ExitCodes(value = {ExitCode.OK, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.INTERNAL}, other = "every build failed: the last one's exit code (see build-lambda, -docker and -native)")
 class BuildLambdaSmart implements Callable<Integer> {
     @Option(names = "--order", paramLabel = "NAMES", split = ",", defaultValue = "docker,native",
             description = "the builds to try, in order, from zig (build-lambda), docker and native (default: ${DEFAULT-VALUE})")

@@ -12,11 +12,8 @@ import picocli.CommandLine.Command;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Build every bin target of a Cargo workspace for AWS Lambda with ONE `cargo zigbuild --release "
                 + "--target <triple>` call per target, put each at <target dir>/lambda/<name>/bootstrap (0755, atomically), verify "
-                + "them (arch, static, stripped) and print a report."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:built and verified", "1:a bootstrap failed verification", "2:usage or input error (also a bad --include or Cargo.toml [*.metadata.lambda.build] key)",
-                "3:a prerequisite is missing (cargo, cargo-zigbuild, zig, the target's std)",
-                "other:cargo's own exit code when the build step fails"})
+                + "them (arch, static, stripped) and print a report."})
+@ExitCodes(value = {ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.IO_ERROR, ExitCode.INTERNAL, ExitCode.INTERRUPTED}, other = "the build step failed: cargo's own exit code (usually 101), after cargo's own output")
 class BuildLambda extends BuildCommand {
     public static void main(String... args) {
         System.exit(run(args));

@@ -22,10 +22,8 @@ import java.util.stream.Collectors;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Check what the Lambda builds need (Java, JBang, rustc, cargo, the target's std, zig, cargo-zigbuild, "
                 + "a linker, docker client and engine, podman, the container image, qemu-user) and the bootstraps already built; print one row "
-                + "each with the version found and, for what is missing, the command that fixes it on this system."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:everything the chosen build needs is there (warnings and optional rows do not count)",
-                "1:something the chosen build needs is missing", "2:usage error"})
+                + "each with the version found and, for what is missing, the command that fixes it on this system."})
+@ExitCodes({ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.INTERNAL})
 class Doctor implements Callable<Integer> {
     @Option(names = "--for", paramLabel = "BUILD", defaultValue = "zig",
             description = "the build to check for: zig (build-lambda, default), docker, native, or smart (docker, else native)")

@@ -24,12 +24,8 @@ import java.util.concurrent.Callable;
         description = {"Start <lambda dir>/NAME/bootstrap as Lambda would (its environment, a Runtime API on 127.0.0.1; "
                 + "under qemu-user with -cpu neoverse-n1 when it is ARM64 and this host is not), send it one event, print its "
                 + "answer on stdout exactly as it sent it, and on stderr its own output and a REPORT line.",
-                "With --serve: a local Lambda Invoke endpoint (POST /2015-03-31/functions/NAME/invocations) for every function."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the function answered", "1:the function returned an error (the error object is on stdout)",
-                "2:usage error: unknown function, missing or invalid event", "3:qemu-user is needed and missing",
-                "6:the function exited or was killed during init or the invocation (init error included)",
-                "7:the function did not answer within --timeout (it was stopped)"})
+                "With --serve: a local Lambda Invoke endpoint (POST /2015-03-31/functions/NAME/invocations) for every function."})
+@ExitCodes({ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.FUNCTION_CRASHED, ExitCode.TIMED_OUT, ExitCode.INTERNAL})
 class InvokeLambda implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the function (a folder of the lambda dir)")
     String name;

@@ -19,10 +19,8 @@ import java.util.concurrent.Callable;
         description = {"Write into a Cargo workspace what it needs to build with these scripts from where they are: "
                 + "package.json scripts (build:lambda, build:lambda:clean, :docker, :native, :smart, build:native, verify:lambda, "
                 + "doctor:lambda, dev), buildspec.yml for CodeBuild, and a .gitignore line for target/. Nothing that exists is "
-                + "overwritten: a script of the same name with another command, or an existing buildspec.yml, is kept and named."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:written (what already existed is listed as kept)", "2:usage or input error (no Cargo.toml in DIR, "
-                + "no way to reach the scripts, an unreadable package.json)", "74:a file could not be written"})
+                + "overwritten: a script of the same name with another command, or an existing buildspec.yml, is kept and named."})
+@ExitCodes({ExitCode.OK, ExitCode.USAGE, ExitCode.IO_ERROR, ExitCode.INTERNAL})
 class LambdaInit implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "the workspace's root folder, holding Cargo.toml (default: the current folder)")
     Path dir;

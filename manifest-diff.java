@@ -32,11 +32,8 @@ import java.util.stream.Collectors;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Compare two manifest.json files written by the build scripts (the one last deployed, OLD, and this "
                 + "build's, NEW) and list each function as added, removed, changed (its bootstrap's sha256 differs, or its zip's where both have one) or "
-                + "unchanged. OLD and NEW are files, or lambda folders holding manifest.json."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:compared (whether or not anything changed)",
-                "2:usage or input error: a missing file (a missing OLD is allowed with --allow-missing-old), a file that is not a manifest",
-                "70:internal error"})
+                + "unchanged. OLD and NEW are files, or lambda folders holding manifest.json."})
+@ExitCodes({ExitCode.OK, ExitCode.USAGE, ExitCode.INTERNAL})
 class ManifestDiff implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OLD", description = "the manifest deployed last (a file, or a lambda folder)")
     Path oldPath;

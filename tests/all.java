@@ -8,6 +8,9 @@
 //SOURCES support/*.java
 //SOURCES ../lib/cli/*.java ../lib/elf/*.java
 //SOURCES ../lib/common/*.java ../lib/pipeline/*.java ../lib/doctor/*.java ../lib/smart/*.java ../lib/invoke/*.java ../lib/init/*.java
+//SOURCES ../lib/docs/*.java
+//SOURCES ../build-lambda.java ../build-lambda-docker.java ../build-lambda-native.java ../build-lambda-smart.java
+//SOURCES ../doctor.java ../invoke-lambda.java ../lambda-init.java ../manifest-diff.java
 //MAIN All
 //DESCRIPTION Run every test class; prints each failure and a closing `N passed, N failed` line
 

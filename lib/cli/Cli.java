@@ -62,6 +62,13 @@ final class Cli {
 
     static CommandLine commandLine(Object command) {
         CommandLine cl = new CommandLine(command);
+        ExitCodes codes = command.getClass().getAnnotation(ExitCodes.class);
+        if (codes != null) {
+            Map<String, String> list = new java.util.LinkedHashMap<>();
+            for (ExitCode c : codes.value()) list.put(Integer.toString(c.code), c.meaning);
+            if (!codes.other().isEmpty()) list.put("other", codes.other());
+            cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(list);
+        }
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println(c.getCommandName() + ": " + ex.getMessage());

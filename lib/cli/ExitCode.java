@@ -22,35 +22,42 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Every exit code the scripts document (docs/reference/exit-codes.md is the same list). A failed build step exits
- * with cargo's own code instead, which is why UserError carries an int.
+ * Every exit code the scripts return, and the one place each is described: each command's --help lists the
+ * ones it names with @ExitCodes, and docs/reference/exit-codes.md is generated from this list
+ * (docs/generate-commands.java). A failed build step exits with cargo's own code instead, which is why
+ * UserError carries an int.
  */
 enum ExitCode {
-    OK(0),
-    /** A check failed: verification, a size or glibc guard, a smoke run; doctor: a required row is missing. */
-    CHECK_FAILED(1),
-    /** Bad arguments or input: an unknown option, function or path, no Cargo.toml. */
-    USAGE(2),
-    /** A tool the build needs is missing, or does not answer. */
-    MISSING_PREREQUISITE(3),
-    /** build-lambda-docker: the client is there, no engine answers. */
-    ENGINE_UNREACHABLE(4),
-    /** build-lambda-docker: the image is not present and cannot be pulled. */
-    IMAGE_UNAVAILABLE(5),
-    /** invoke-lambda: the function exited or was killed during init or the invocation. */
-    FUNCTION_CRASHED(6),
-    /** invoke-lambda: the function did not answer in time (and was stopped). */
-    TIMED_OUT(7),
-    /** A bug: an unexpected exception (sysexits' EX_SOFTWARE). Never a reason to try another build. */
-    INTERNAL(70),
-    /** An output could not be written or read back (sysexits' EX_IOERR). */
-    IO_ERROR(74),
-    /** Interrupted (Ctrl-C): 128 + SIGINT, as a shell reports it. */
-    INTERRUPTED(130);
+    OK(0, "success: built and verified, every file passed, the function answered, the manifests compared, the files written", ""),
+    CHECK_FAILED(1, "a check failed: a bootstrap's verification, --max-size or --max-glibc/--runtime (nothing installed), "
+            + "--smoke (installed, and marked), a doctor row the build needs; invoke-lambda: the function returned an error",
+            "The error object of a function that returned one is on stdout."),
+    USAGE(2, "usage or input error: an unknown option, function, package or arch, a path or Cargo.toml that is not there, "
+            + "a bad --include or Cargo.toml key, an invalid event, a malformed manifest (nothing is built or written)",
+            "A bad --include is one that is missing, a symbolic link, or whose destination leaves the function's folder; "
+                    + "a bad key is an unknown or mistyped one in `[*.metadata.lambda.build]`."),
+    MISSING_PREREQUISITE(3, "a prerequisite is missing or does not answer: cargo, cargo-zigbuild, zig, the target's std, "
+            + "a linker for the target, the container client or the image's tools, qemu-user, sccache, jbang", ""),
+    ENGINE_UNREACHABLE(4, "the container engine is not reachable (the client is there, no engine answers)", ""),
+    IMAGE_UNAVAILABLE(5, "the container image is not available (not present, and pulling it failed)", ""),
+    FUNCTION_CRASHED(6, "the function exited or was killed during init or the invocation (a crash, a panic, SIGILL, an init error)", ""),
+    TIMED_OUT(7, "the function did not answer within --timeout (it was stopped)", ""),
+    /** sysexits' EX_SOFTWARE. Never a reason to try another build. */
+    INTERNAL(70, "internal error: a bug in these scripts (the line says so; --verbose shows the stack trace)", ""),
+    /** sysexits' EX_IOERR. */
+    IO_ERROR(74, "an output could not be written or read back (a full disk, a read-only folder)", ""),
+    /** 128 + SIGINT, as a shell reports it. */
+    INTERRUPTED(130, "interrupted (Ctrl-C): nothing half-written is left, and no child process or container keeps running", "");
 
     final int code;
+    /** One line, as --help shows it. */
+    final String meaning;
+    /** More for the reference page, or empty. */
+    final String detail;
 
-    ExitCode(int code) {
+    ExitCode(int code, String meaning, String detail) {
         this.code = code;
+        this.meaning = meaning;
+        this.detail = detail;
     }
 }

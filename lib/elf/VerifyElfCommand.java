@@ -29,10 +29,8 @@ import java.util.stream.Stream;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Check Lambda bootstraps the way `file` sees them: ELF, 64-bit, little-endian, the "
                 + "expected arch, an executable, statically linked, stripped.",
-                "A directory is searched for files named `bootstrap` (e.g. target/lambda)."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every file passes", "1:at least one file fails (non-ELF and malformed files fail)",
-                "2:usage error, or a path that does not exist or cannot be read"})
+                "A directory is searched for files named `bootstrap` (e.g. target/lambda)."})
+@ExitCodes({ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.INTERNAL})
 class VerifyElfCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "bootstrap files, or directories to search for them")
     List<Path> paths;
