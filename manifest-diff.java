@@ -1,23 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lib/cli/*.java
-//SOURCES lib/common/ScriptHeader.java lib/common/TextTable.java
+//SOURCES lib/common/ScriptHeader.java lib/common/TextTable.java lib/common/ManifestReader.java
 //MAIN ManifestDiff
 //CDS
 //DESCRIPTION Compare two build-lambda manifests: the functions added, removed or changed (bootstrap or zip sha256), to deploy only what changed
 
-import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import com.eclipsesource.json.ParseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,30 +117,12 @@ class ManifestDiff implements Callable<Integer> {
     /** NAME (or ARCH/NAME, extensions/NAME) -> its hashes, from a manifest file or a folder holding manifest.json. */
     static Map<String, Hashes> read(Path given, String which, boolean missingIsEmpty) {
         Path file = Files.isDirectory(given) ? given.resolve("manifest.json") : given;
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            if (missingIsEmpty) return Map.of();
-            throw new Cli.UserError(ExitCode.USAGE, which + " manifest not found: " + file
-                    + ("OLD".equals(which) ? " (nothing deployed yet? --allow-missing-old treats every function as added)" : ""));
-        } catch (IOException e) {
-            throw new Cli.UserError(ExitCode.USAGE, "cannot read " + which + " manifest " + file + ": " + e.getMessage());
-        }
+        JsonObject doc = ManifestReader.read(file, which, missingIsEmpty);
+        if (doc == null) return Map.of();
         String notOne = which + " " + file + " is not a build-lambda manifest: ";
-        JsonValue doc;
-        try {
-            doc = Json.parse(text);
-        } catch (ParseException e) {
-            throw new Cli.UserError(ExitCode.USAGE, notOne + "not JSON (" + e.getMessage() + ")");
-        }
-        JsonValue fs = doc.isObject() ? doc.asObject().get("functions") : null;
-        if (fs == null || !fs.isArray()) throw new Cli.UserError(ExitCode.USAGE, notOne + "no \"functions\" array");
         Map<String, Hashes> out = new LinkedHashMap<>();
         int i = 0;
-        JsonValue xs = doc.asObject().get("extensions");
-        List<JsonValue> entries = new ArrayList<>(fs.asArray().values());
-        if (xs != null && xs.isArray()) entries.addAll(xs.asArray().values());
+        List<JsonValue> entries = ManifestReader.entries(doc);
         for (JsonValue v : entries) {
             i++;
             JsonValue name = v.isObject() ? v.asObject().get("name") : null, sha = v.isObject() ? v.asObject().get("sha256") : null;

@@ -181,4 +181,18 @@ class CdkAppTest {
         assertNotEquals(0, none.exit, none.toString());
         assertTrue(none.err.contains("cdk app: no manifest at " + lambda.resolve("nope.json") + " (LAMBDA_MANIFEST): build first"), none.toString());
     }
+
+    @Test
+    void aManifestOfANewerSchemaVersionIsRefusedInOneLine() throws IOException {
+        Path lambda = Repo.scratch("cdk-version").resolve("lambda");
+        PackagingTest.copyTree(ZipBuilds.get().a, lambda);
+        String text = Files.readString(lambda.resolve("manifest.json"));
+        assertTrue(text.contains("\"schema_version\":1"), text);
+        Path newer = lambda.resolve("manifest-v2.json");
+        Files.writeString(newer, text.replace("\"schema_version\":1", "\"schema_version\":2"));
+        Proc p = synth(newer, Repo.scratch("cdk-version-out"));
+        assertNotEquals(0, p.exit, p.toString());
+        assertTrue(p.err.contains("cdk app: " + newer + ": its schema_version is 2, this app reads 1 (update the app)"), p.toString());
+        assertFalse(p.err.contains("    at "), "stack trace shown:\n" + p.err);
+    }
 }

@@ -4,6 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.10.2
 //DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
 //DEPS org.yaml:snakeyaml:2.4
+//DEPS com.networknt:json-schema-validator:1.5.6
 //SOURCES *Test.java
 //SOURCES support/*.java
 //SOURCES ../lib/cli/*.java ../lib/elf/*.java
@@ -61,10 +62,22 @@ class All {
                 System.out.flush();
             }
         };
+        java.nio.file.attribute.FileTime started = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2000);
         LauncherFactory.create().execute(request, summary, progress);
         TestExecutionSummary s = summary.getSummary();
         long failed = s.getTotalFailureCount();
         long passed = s.getTestsSucceededCount();
+        // Every manifest a build wrote during the run must match docs/reference/manifest.schema.json.
+        for (Path m : ManifestSchema.writtenSince(Repo.ROOT.resolve("target/test-work"), started)) {
+            java.util.List<String> problems = ManifestSchema.problems(java.nio.file.Files.readString(m));
+            if (problems.isEmpty()) {
+                passed++;
+                System.out.println("  ok    ManifestSchema " + Repo.ROOT.relativize(m));
+            } else {
+                failed++;
+                System.out.println("  FAIL  ManifestSchema " + Repo.ROOT.relativize(m) + ": " + String.join("; ", problems));
+            }
+        }
         if (failed > 0) {
             System.out.println();
             System.out.println("Failures:");

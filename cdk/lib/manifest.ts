@@ -12,11 +12,14 @@ export interface ManifestFunction {
   readonly zipSha256: string;
 }
 
+/** The manifest.json shape this app reads (docs/reference/manifest.schema.json); a newer one is refused. */
+export const SCHEMA_VERSION = 1;
+
 /** A one-line error for the user: the app prints its message, never a stack trace. */
 export class ManifestError extends Error {}
 
 /**
- * Reads <lambda dir>/manifest.json as build-lambda writes it (README: "Packaging"): paths in it are
+ * Reads <lambda dir>/manifest.json as build-lambda writes it (docs/reference/manifest.md): paths in it are
  * relative to the manifest's folder. Every function must have a zip: the app deploys the zip as is,
  * so its asset hash changes only when the code does.
  */
@@ -32,6 +35,13 @@ export function readManifest(file: string, setBy: string): ManifestFunction[] {
     doc = JSON.parse(text);
   } catch (e) {
     throw new ManifestError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  const version = doc?.schema_version;
+  if (version !== undefined && !(Number.isInteger(version) && version >= 1)) {
+    throw new ManifestError(`${file}: "schema_version" is ${JSON.stringify(version)}, not a whole number from 1`);
+  }
+  if (version !== undefined && version > SCHEMA_VERSION) {
+    throw new ManifestError(`${file}: its schema_version is ${version}, this app reads ${SCHEMA_VERSION} (update the app)`);
   }
   if (!doc || !Array.isArray(doc.functions)) {
     throw new ManifestError(`${file} is not a build-lambda manifest (no "functions" array)`);

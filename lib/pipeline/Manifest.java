@@ -46,7 +46,7 @@ final class Manifest {
         Path file = lambdaDir.resolve(FILE);
         if (!Files.isRegularFile(file)) return out;
         try {
-            JsonObject m = com.eclipsesource.json.Json.parse(Files.readString(file)).asObject();
+            JsonObject m = ManifestReader.parse(Files.readString(file), file + ": ");
             keep(m.get("functions"), "bootstrap", lambdaDir, builtNow, functionsNow, out.functions());
             keep(m.get("extensions"), "binary", lambdaDir, builtNow, extensionsNow, out.extensions());
         } catch (IOException | RuntimeException e) {
@@ -69,7 +69,7 @@ final class Manifest {
     static String render(List<String> functions, List<String> extensions, Map<String, String> tools) {
         JsonWriter.Obj t = new JsonWriter.Obj();
         tools.forEach(t::put);
-        return new JsonWriter.Obj().put("functions", new JsonWriter.Raw(JsonWriter.array(functions)))
+        return new JsonWriter.Obj().put("schema_version", ManifestReader.SCHEMA_VERSION).put("functions", new JsonWriter.Raw(JsonWriter.array(functions)))
                 .put("extensions", new JsonWriter.Raw(JsonWriter.array(extensions))).put("tools", t) + "\n";
     }
 }
