@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,14 +87,18 @@ class BuildLambdaSmart implements Callable<Integer> {
             cmd.addAll(args.forwarded);
             err.println(me + ": trying " + n + " (" + alias + ")");
             err.flush();
-            Exec.Streamed r = Exec.stream(cwd, cmd, env, System.out, System.err);
+            Path outcome = outcomeFile();
+            Map<String, String> childEnv = new HashMap<>(env);
+            childEnv.put(Outcome.ENV, outcome.toString());
+            Exec.Streamed r = Exec.stream(cwd, cmd, childEnv, System.out, System.err);
+            String said = SmartArgs.outcomeMessage(outcome, alias, r.exit);
             if (r.exit == ExitCode.OK.code) {
                 err.println(me + ": built with " + n + (failures.isEmpty() ? "" : ", after " + String.join("; ", failures)));
                 err.flush();
                 return ExitCode.OK.code;
             }
             last = r.exit;
-            failures.add(n + " failed: " + SmartArgs.reason(r.err, alias) + " (exit " + r.exit + ")");
+            failures.add(n + " failed: " + said + " (exit " + r.exit + ")");
             // Some outcomes are the same whichever way cargo runs: trying the next build would only repeat them.
             String stop = r.exit == ExitCode.USAGE.code ? "; a usage error is the same for every build, so no other was tried"
                     : r.exit == ExitCode.INTERNAL.code ? "; an internal error is a bug in these scripts, not in the way of building, so no other was tried"
@@ -107,5 +112,18 @@ class BuildLambdaSmart implements Callable<Integer> {
         err.println(me + ": no build succeeded: " + String.join("; ", failures));
         err.flush();
         return last;
+    }
+
+    /** A fresh, empty-named place for one child's outcome (removed when this JVM ends). */
+    private static Path outcomeFile() {
+        try {
+            Path dir = Files.createTempDirectory("build-lambda-smart-");
+            dir.toFile().deleteOnExit();
+            Path f = dir.resolve("outcome.json");
+            f.toFile().deleteOnExit();
+            return f;
+        } catch (java.io.IOException e) {
+            throw new Cli.UserError(ExitCode.IO_ERROR, "cannot create a temporary folder for the builds' outcomes: " + e.getMessage());
+        }
     }
 }

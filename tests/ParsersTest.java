@@ -134,9 +134,17 @@ class ParsersTest {
     }
 
     @Test
-    void smartNamesWhyABuildFailedInItsOwnWords() {
-        assertEquals("the build step failed", SmartArgs.reason("noise\nbuild-lambda: the build step failed (see above)\n", "build-lambda"));
-        assertEquals("last words", SmartArgs.reason("first\nlast words\n", "build-lambda"));
+    void smartNamesWhyABuildFailedFromItsOutcomeFile() throws IOException {
+        assertEquals("the build step failed", SmartArgs.shorter("the build step failed (see above)"));
+        assertEquals("engine not reachable: a (b) c", SmartArgs.shorter("engine not reachable: a (b) c"));
+        Path outcome = Files.createTempFile("outcome-", ".json");
+        Files.writeString(outcome, "{\"command\":\"build-lambda\",\"exit\":3,\"message\":\"zig not found (install it)\"}");
+        assertEquals("zig not found", SmartArgs.outcomeMessage(outcome, "build-lambda", 3));
+        assertEquals("build-lambda ended without an outcome (its output is above)", SmartArgs.outcomeMessage(outcome, "build-lambda", 3),
+                "an outcome is read once");
+        Files.writeString(outcome, "{\"command\":\"build-lambda\",\"exit\":0,\"message\":null}");
+        assertEquals("build-lambda ended without an outcome (its output is above)", SmartArgs.outcomeMessage(outcome, "build-lambda", 137),
+                "an outcome of another exit code is not this run's");
     }
 
     @Test

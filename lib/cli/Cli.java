@@ -74,6 +74,7 @@ final class Cli {
             c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandName() + " --help' for usage.");
             c.getErr().flush();
+            Outcome.write(c.getCommandName(), ExitCode.USAGE.code, ex.getMessage());
             return ExitCode.USAGE.code;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
@@ -81,6 +82,7 @@ final class Cli {
                 ((UserError) ex).details.forEach(line -> c.getErr().println(c.getCommandName() + ": " + line));
                 c.getErr().println(c.getCommandName() + ": " + ex.getMessage());
                 c.getErr().flush();
+                Outcome.write(c.getCommandName(), ((UserError) ex).exitCode, ex.getMessage());
                 return ((UserError) ex).exitCode;
             }
             boolean verbose = parsed.hasMatchedOption("--verbose");
@@ -89,7 +91,15 @@ final class Cli {
                     + (verbose ? "" : " (run with --verbose for details)"));
             if (verbose) ex.printStackTrace(c.getErr());
             c.getErr().flush();
-            return (ex instanceof IOException ? ExitCode.USAGE : ExitCode.INTERNAL).code;
+            int code = (ex instanceof IOException ? ExitCode.USAGE : ExitCode.INTERNAL).code;
+            Outcome.write(c.getCommandName(), code, what + ex);
+            return code;
+        });
+        // A command that returns (success, or a failure it printed itself) reports its exit code.
+        cl.setExecutionStrategy(parsed -> {
+            int code = new CommandLine.RunLast().execute(parsed);
+            Outcome.write(parsed.commandSpec().name(), code, null);
+            return code;
         });
         return cl;
     }

