@@ -220,7 +220,7 @@ class InvokeLambdaTest {
     @Test
     void watchRebuildsAChangedFunctionAndItsNextInvokeRunsTheNewBuild() throws Exception {
         Path ws = Repo.scratch("watch").resolve("ws");
-        assertEquals(0, Proc.run(Repo.ROOT, "cp", "-r", Repo.ROOT.resolve("examples").toString(), ws.toString()).exit);
+        assertEquals(0, Proc.run(Repo.ROOT, "cp", "-r", LiteBuild.WORKSPACE.toString(), ws.toString()).exit);
         Install.deleteTree(ws.resolve("target"));
         Proc built = Proc.jbang(java.util.Map.of("NO_COLOR", "1"), "build-lambda@.", "--manifest-path", ws.resolve("Cargo.toml").toString());
         assertEquals(0, built.exit, built.toString());
