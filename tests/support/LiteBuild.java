@@ -1,3 +1,6 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,9 @@ final class LiteBuild {
     static final List<String> FUNCTIONS = ExampleBuild.FUNCTIONS;
     static final Path TARGET = Repo.ROOT.resolve("target/test-work/lite-target");
     static final Path LAMBDA = TARGET.resolve("lambda");
+    /** Planted before the first build, which runs with --clean: both must be gone afterwards. */
+    static final Path STALE_BOOTSTRAP = LAMBDA.resolve("stale-function/bootstrap");
+    static final Path STALE_CARGO_OUTPUT = TARGET.resolve("aarch64-unknown-linux-musl/stale-sentinel");
 
     private static Proc result;
 
@@ -26,7 +32,17 @@ final class LiteBuild {
     }
 
     static synchronized Proc get() {
-        if (result == null) result = Proc.jbang(env(), "build-lambda@.", "--manifest-path", MANIFEST_ARG, "--json");
+        if (result == null) {
+            try {
+                Files.createDirectories(STALE_BOOTSTRAP.getParent());
+                Files.writeString(STALE_BOOTSTRAP, "old");
+                Files.createDirectories(STALE_CARGO_OUTPUT.getParent());
+                Files.writeString(STALE_CARGO_OUTPUT, "old");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            result = Proc.jbang(env(), "build-lambda@.", "--manifest-path", MANIFEST_ARG, "--clean", "--json");
+        }
         return result;
     }
 
