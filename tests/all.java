@@ -7,7 +7,7 @@
 //SOURCES *Test.java
 //SOURCES support/*.java
 //SOURCES ../verify-elf.java
-//SOURCES ../lib/common/*.java ../lib/build/*.java ../lib/doctor/*.java ../lib/smart/*.java ../lib/invoke/*.java ../lib/init/*.java
+//SOURCES ../lib/common/*.java ../lib/build/*.java ../lib/doctor/*.java ../lib/smart/*.java ../lib/invoke/*.java ../lib/init/*.java ../lib/gateway/*.java
 //MAIN All
 //DESCRIPTION Run every test class; prints each failure and a closing `N passed, N failed` line
 
