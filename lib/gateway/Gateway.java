@@ -198,6 +198,8 @@ final class Gateway {
     }
 
     private GatewayRequest read(Request request, String path) throws java.io.IOException {
+        // Refused before it is read: a client that sent Expect: 100-continue is not told to send it.
+        if (request.getLength() > MAX_HTTP_BODY) return null;
         byte[] body = body(request, MAX_HTTP_BODY);
         if (body == null) return null;
         List<Map.Entry<String, String>> headers = new ArrayList<>();
