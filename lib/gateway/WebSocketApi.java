@@ -9,11 +9,9 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +73,8 @@ final class WebSocketApi {
         c.setMaxTextMessageSize(MAX_MESSAGE);
         c.setMaxBinaryMessageSize(MAX_MESSAGE);
         c.setMaxFrameSize(MAX_FRAME);
+        // A frame over the limit closes the connection (1009), as the service does; Jetty would otherwise split it.
+        c.setAutoFragment(false);
         c.setIdleTimeout(IDLE);
         if (!gateway.routes.ws.isEmpty()) c.addMapping("/" + gateway.routes.wsStage, this::connect);
     }
@@ -128,7 +128,7 @@ final class WebSocketApi {
                 return null;
             }
         }
-        return new Endpoint(c);
+        return new WebSocketEndpoint(this, c);
     }
 
     /** The status a route's answer gives: its statusCode (200 without one), 502 for a function error. */
@@ -140,43 +140,22 @@ final class WebSocketApi {
         return s < 0 ? 502 : s;
     }
 
-    /** The socket side of one connection. */
-    final class Endpoint implements Session.Listener.AutoDemanding {
-        private final Connection c;
+    void opened(Connection c, Session session) {
+        c.session = session;
+        open.put(c.id, c);
+        timers.schedule(() -> close(c, 1001, "Going away"), MAX_CONNECTION.toMillis(), TimeUnit.MILLISECONDS);
+    }
 
-        Endpoint(Connection c) {
-            this.c = c;
-        }
+    void received(Connection c, String message, boolean binary) {
+        c.lastActiveAt = System.currentTimeMillis();
+        work.submit(() -> message(c, message, binary));
+    }
 
-        @Override
-        public void onWebSocketOpen(Session session) {
-            c.session = session;
-            open.put(c.id, c);
-            timers.schedule(() -> close(c, 1001, "Going away"), MAX_CONNECTION.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public void onWebSocketText(String message) {
-            c.lastActiveAt = System.currentTimeMillis();
-            work.submit(() -> message(c, message, false));
-        }
-
-        @Override
-        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-            c.lastActiveAt = System.currentTimeMillis();
-            byte[] b = new byte[payload.remaining()];
-            payload.get(b);
-            callback.succeed();
-            work.submit(() -> message(c, Base64.getEncoder().encodeToString(b), true));
-        }
-
-        @Override
-        public void onWebSocketClose(int code, String reason) {
-            if (open.remove(c.id) == null) return;
-            c.closeCode = code;
-            c.closeReason = reason == null ? "" : reason;
-            work.submit(() -> disconnect(c));
-        }
+    void closed(Connection c, int code, String reason) {
+        if (open.remove(c.id) == null) return;
+        c.closeCode = code;
+        c.closeReason = reason == null ? "" : reason;
+        work.submit(() -> disconnect(c));
     }
 
     /** Routes one message: its route by the selection expression, else $default, else the service's Forbidden. */
