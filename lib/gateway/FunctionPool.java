@@ -57,17 +57,18 @@ final class FunctionPool {
         }
         boolean cold = i == null;
         if (cold) {
+            Invoker.Instance started = null;
             try {
-                i = Invoker.Instance.start(name, bootstrap.get(), settings.get(), logs);
+                started = Invoker.Instance.start(name, bootstrap.get(), settings.get(), logs);
             } finally {
+                // one step: a waiter must never see neither the starting count nor the instance
                 synchronized (this) {
                     starting--;
+                    if (started != null) all.add(started);
                     notifyAll();
                 }
             }
-            synchronized (this) {
-                all.add(i);
-            }
+            i = started;
             Invoker.Outcome init = i.init();
             if (!(init instanceof Invoker.Ready)) {
                 Invoker.Run r = i.initRun(init);
