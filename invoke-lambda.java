@@ -82,6 +82,9 @@ class InvokeLambda implements Callable<Integer> {
     @Option(names = "--verbose", description = "show stack traces of unexpected errors")
     boolean verbose;
 
+    @CommandLine.Mixin
+    AwsOptions aws = new AwsOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,11 +98,17 @@ class InvokeLambda implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (AwsOptions.Session session = aws.open(manifestPath, System.err)) {
+            return invoke(session.env());
+        }
+    }
+
+    private Integer invoke(FunctionEnv functionEnv) throws Exception {
         if (timeout <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0 seconds");
         if (memory < 128 || memory > 10240) throw new CommandLine.ParameterException(spec.commandLine(), "--memory is from 128 to 10240 MB, as on Lambda");
         if (watch && !serve) throw new CommandLine.ParameterException(spec.commandLine(), "--watch goes with --serve");
         if (serve && name != null) throw new CommandLine.ParameterException(spec.commandLine(), "--serve serves every function: give no NAME");
-        Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env));
+        Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv);
         Workspace ws = null;
         Path manifest = null;
         if (host || watch) {

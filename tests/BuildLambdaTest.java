@@ -43,18 +43,18 @@ class BuildLambdaTest {
 
     @Test
     void cleanRemovedTheOldLambdaFolderAndCargoOutput() {
-        assertEquals(0, ExampleBuild.get().exit, ExampleBuild.get().toString());
-        assertFalse(Files.exists(ExampleBuild.STALE_BOOTSTRAP), "--clean left " + ExampleBuild.STALE_BOOTSTRAP);
-        assertFalse(Files.exists(ExampleBuild.STALE_CARGO_OUTPUT), "--clean left " + ExampleBuild.STALE_CARGO_OUTPUT);
+        assertEquals(0, LiteBuild.get().exit, LiteBuild.get().toString());
+        assertFalse(Files.exists(LiteBuild.STALE_BOOTSTRAP), "--clean left " + LiteBuild.STALE_BOOTSTRAP);
+        assertFalse(Files.exists(LiteBuild.STALE_CARGO_OUTPUT), "--clean left " + LiteBuild.STALE_CARGO_OUTPUT);
     }
 
     @Test
     void everyBootstrapRunsUnderQemuAndSaysTheRuntimeApiIsMissing() {
-        assertEquals(0, ExampleBuild.get().exit);
-        for (String f : ExampleBuild.FUNCTIONS) {
+        assertEquals(0, LiteBuild.get().exit);
+        for (String f : LiteBuild.FUNCTIONS) {
             Map<String, String> env = new HashMap<>();
             env.put("AWS_LAMBDA_RUNTIME_API", null);
-            Proc q = Proc.run(Repo.ROOT, env, List.of("qemu-aarch64-static", ExampleBuild.bootstrap(f).toString()), 60);
+            Proc q = Proc.run(Repo.ROOT, env, List.of("qemu-aarch64-static", LiteBuild.bootstrap(f).toString()), 60);
             assertEquals(1, q.exit, f + ": " + q);
             assertTrue(q.err.contains("AWS_LAMBDA_RUNTIME_API"), f + ": " + q);
             assertFalse(q.err.contains("panicked"), f + ": " + q);
@@ -64,10 +64,10 @@ class BuildLambdaTest {
 
     @Test
     void aBootstrapAnswersAnInvocationThroughTheRuntimeApi() throws Exception {
-        assertEquals(0, ExampleBuild.get().exit);
+        assertEquals(0, LiteBuild.get().exit);
         String event = "{\"requestContext\":{\"routeKey\":\"$connect\",\"connectionId\":\"conn-42\",\"eventType\":\"CONNECT\"},\"isBase64Encoded\":false}";
         try (FakeRuntimeApi api = new FakeRuntimeApi(event)) {
-            ProcessBuilder pb = new ProcessBuilder("qemu-aarch64-static", ExampleBuild.bootstrap("ws-connect").toString())
+            ProcessBuilder pb = new ProcessBuilder("qemu-aarch64-static", LiteBuild.bootstrap("ws-connect").toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
             Process proc = pb.start();

@@ -23,7 +23,14 @@ class BuildspecTest {
 
     @Test
     void itsPhasesRunAsCodeBuildRunsThemAndLeaveVerifiedArtifactsAndCaches() throws IOException {
-        CodeBuildRun run = CodeBuildRun.run(BUILDSPEC, Repo.scratch("codebuild"), Map.of());
+        // The shipped buildspec with its workspace pointed at the chat-lite fixture: the fresh HOME compiles
+        // everything from nothing, and the example's AWS SDK crates would cost minutes of that on 2 cores.
+        Path work = Repo.scratch("codebuild");
+        String shipped = Files.readString(BUILDSPEC);
+        assertTrue(shipped.contains("\"examples/Cargo.toml\"") && shipped.contains("base-directory: examples/target/lambda"), "the workspace lines moved: " + BUILDSPEC);
+        Path buildspec = work.resolve("build.yml");
+        Files.writeString(buildspec, shipped.replace("examples/", "tests/fixtures/chat-lite/"));
+        CodeBuildRun run = CodeBuildRun.run(buildspec, work, Map.of());
         assertEquals(0, run.proc.exit, "the buildspec failed:\n" + tail(run.proc.err) + "\n" + tail(run.proc.out));
         int at = -1;
         for (String phase : CodeBuildRun.PHASES) {
@@ -37,7 +44,7 @@ class BuildspecTest {
 
         List<String> artifacts = run.artifacts();
         assertTrue(artifacts.contains("manifest.json"), "manifest.json is not among the artifacts: " + artifacts);
-        Path lambda = run.src.resolve("examples/target/lambda");
+        Path lambda = run.src.resolve("tests/fixtures/chat-lite/target/lambda");
         String manifest = Files.readString(lambda.resolve("manifest.json"));
         for (String f : ExampleBuild.FUNCTIONS) {
             assertTrue(artifacts.contains(f + "/bootstrap"), f + "/bootstrap is not among the artifacts: " + artifacts);
@@ -54,8 +61,8 @@ class BuildspecTest {
         assertTrue(run.proc.out.contains("\"functions\"") || run.proc.out.contains("\"total_size\""), "post_build printed no report:\n" + tail(run.proc.out));
 
         // Every cache path names something the run made, so CodeBuild has something to keep for the next one.
-        // cargo's registry and git caches only exist for a workspace with such dependencies (the example has none).
-        String lock = Files.readString(run.src.resolve("examples/Cargo.lock"));
+        // cargo's registry and git caches only exist for a workspace with such dependencies (the chat-lite fixture has none).
+        String lock = Files.readString(run.src.resolve("tests/fixtures/chat-lite/Cargo.lock"));
         for (Map.Entry<String, Path> c : run.cachePaths().entrySet()) {
             if (c.getKey().contains("sccache")) continue; // used only with a shared backend (SCCACHE_BUCKET or SCCACHE_REDIS_ENDPOINT)
             if (c.getKey().contains(".cargo/registry") || c.getKey().contains(".cargo/git")) {

@@ -181,4 +181,113 @@ class CdkAppTest {
         assertNotEquals(0, none.exit, none.toString());
         assertTrue(none.err.contains("cdk app: no manifest at " + lambda.resolve("nope.json") + " (LAMBDA_MANIFEST): build first"), none.toString());
     }
+
+    /** Resources of one CloudFormation type in a template, by logical id. */
+    static Map<String, JsonObject> resources(JsonObject template, String type) {
+        Map<String, JsonObject> r = new TreeMap<>();
+        for (JsonObject.Member m : template.get("Resources").asObject()) {
+            if (m.getValue().asObject().getString("Type", "").equals(type)) r.put(m.getName(), m.getValue().asObject().get("Properties").asObject());
+        }
+        return r;
+    }
+
+    /** The logical id of the function a Lambda integration or permission points at (Fn::GetAtt / Fn::Join of its Arn). */
+    static String functionIn(JsonValue v, Synth s) {
+        String text = v.toString();
+        for (String name : s.functions().keySet()) {
+            String id = logicalId(s, name);
+            if (text.contains("\"" + id + "\"")) return name;
+        }
+        return null;
+    }
+
+    static String logicalId(Synth s, String name) {
+        for (JsonObject.Member m : s.template().get("Resources").asObject()) {
+            if (m.getValue().asObject() == s.functions().get(name)) return m.getName();
+        }
+        throw new AssertionError("no logical id for " + name);
+    }
+
+    /** examples/app.json deployed: the table, the WebSocket API with its four routes, the HTTP API, and each function's permissions. */
+    @Test
+    void theTemplateHoldsTheAppsTableApisRoutesAndPermissions() throws IOException {
+        Synth s = synthOk(ZipBuilds.get().a, "a");
+        JsonObject t = s.template();
+        Map<String, JsonObject> tables = resources(t, "AWS::DynamoDB::Table");
+        assertEquals(1, tables.size(), tables.toString());
+        JsonObject table = tables.values().iterator().next();
+        assertEquals("[{\"AttributeName\":\"connectionId\",\"KeyType\":\"HASH\"}]", table.get("KeySchema").toString());
+        assertEquals("[{\"AttributeName\":\"connectionId\",\"AttributeType\":\"S\"}]", table.get("AttributeDefinitions").toString());
+        String tableId = tables.keySet().iterator().next();
+
+        Map<String, JsonObject> apis = resources(t, "AWS::ApiGatewayV2::Api");
+        JsonObject ws = apis.values().stream().filter(a -> a.getString("ProtocolType", "").equals("WEBSOCKET")).findFirst().orElseThrow();
+        assertEquals("$request.body.action", ws.getString("RouteSelectionExpression", ""));
+        assertEquals(1, apis.values().stream().filter(a -> a.getString("ProtocolType", "").equals("HTTP")).count(), apis.toString());
+        String wsId = apis.entrySet().stream().filter(e -> e.getValue() == ws).findFirst().orElseThrow().getKey();
+
+        // Every route: its key, on which API, and the function its integration calls.
+        Map<String, JsonObject> integrations = resources(t, "AWS::ApiGatewayV2::Integration");
+        Map<String, String> wsRoutes = new TreeMap<>(), httpRoutes = new TreeMap<>();
+        for (JsonObject r : resources(t, "AWS::ApiGatewayV2::Route").values()) {
+            String target = r.get("Target").toString();
+            String integrationId = integrations.keySet().stream().filter(id -> target.contains("\"" + id + "\"")).findFirst().orElseThrow(() -> new AssertionError("no integration for " + r));
+            JsonObject integration = integrations.get(integrationId);
+            assertEquals("AWS_PROXY", integration.getString("IntegrationType", ""), integrationId);
+            String fn = functionIn(integration.get("IntegrationUri"), s);
+            assertNotNull(fn, "the integration calls none of the functions: " + integration);
+            boolean onWs = r.get("ApiId").toString().contains("\"" + wsId + "\"");
+            (onWs ? wsRoutes : httpRoutes).put(r.getString("RouteKey", ""), fn);
+            if (!onWs) assertEquals("2.0", integration.getString("PayloadFormatVersion", ""), "HTTP API payload 2.0: " + integration);
+        }
+        assertEquals(Map.of("$connect", "ws-connect", "$disconnect", "ws-disconnect", "sendmessage", "ws-broadcast", "$default", "ws-default"), wsRoutes);
+        assertEquals(Map.of("GET /health", "backend", "GET /info", "backend", "GET /connections/count", "backend", "$default", "backend"), httpRoutes);
+        assertTrue(resources(t, "AWS::ApiGatewayV2::Stage").values().stream().anyMatch(st -> st.getString("StageName", "").equals("dev")
+                && st.get("ApiId").toString().contains(wsId)), "the WebSocket API has its dev stage");
+        // API Gateway may invoke every routed function.
+        for (String name : s.functions().keySet()) {
+            assertTrue(resources(t, "AWS::Lambda::Permission").values().stream().anyMatch(p -> name.equals(functionIn(p.get("FunctionName"), s))
+                    && p.getString("Principal", "").equals("apigateway.amazonaws.com")), name + " cannot be invoked by API Gateway");
+        }
+
+        // Each function's role policy: the table per app.json, ManageConnections for the two that post.
+        Map<String, String> policies = new TreeMap<>();
+        for (JsonObject p : resources(t, "AWS::IAM::Policy").values()) {
+            for (String name : s.functions().keySet()) {
+                String role = s.functions().get(name).get("Properties").asObject().get("Role").toString();
+                String roleId = role.replaceAll(".*\"Fn::GetAtt\":\\[\"([^\"]+)\".*", "$1");
+                if (p.get("Roles").toString().contains("\"" + roleId + "\"")) policies.merge(name, p.get("PolicyDocument").toString(), String::concat);
+            }
+        }
+        for (String name : List.of("ws-connect", "ws-disconnect", "ws-broadcast")) {
+            String doc = policies.getOrDefault(name, "");
+            assertTrue(doc.contains("dynamodb:PutItem") && doc.contains("dynamodb:DeleteItem") && doc.contains("dynamodb:Scan") && doc.contains(tableId), name + ": " + doc);
+        }
+        String backend = policies.getOrDefault("backend", "");
+        assertTrue(backend.contains("dynamodb:Scan") && backend.contains(tableId), backend);
+        assertFalse(backend.contains("dynamodb:PutItem") || backend.contains("dynamodb:DeleteItem"), "backend only reads: " + backend);
+        for (String name : s.functions().keySet()) {
+            boolean manages = policies.getOrDefault(name, "").contains("execute-api:ManageConnections");
+            assertEquals(List.of("ws-broadcast", "ws-default").contains(name), manages, name + ": " + policies.get(name));
+            JsonValue env = s.functions().get(name).get("Properties").asObject().get("Environment");
+            boolean hasTable = env != null && env.toString().contains("\"TABLE_NAME\"") && env.toString().contains(tableId);
+            assertEquals(!name.equals("ws-default"), hasTable, name + " TABLE_NAME: " + env);
+        }
+        JsonObject outputs = t.get("Outputs").asObject();
+        assertTrue(outputs.get("WebSocketUrl").toString().contains("wss://") && outputs.get("WebSocketUrl").toString().contains("/dev"), outputs.toString());
+        assertTrue(outputs.get("HttpApiUrl").toString().contains("ApiEndpoint"), outputs.toString());
+    }
+
+    @Test
+    void anAppRouteToAFunctionTheManifestLacksFailsWithOneLine() throws IOException {
+        Path app = Repo.scratch("cdk-bad-app").resolve("app.json");
+        Files.writeString(app, Files.readString(Repo.ROOT.resolve("examples/app.json")).replace("\"ws-default\"}", "\"ws-nope\"}"));
+        Map<String, String> env = env(ZipBuilds.get().a.resolve("manifest.json"));
+        env.put("LAMBDA_APP", app.toString());
+        Proc p = Proc.run(APP, env, List.of(APP.resolve("node_modules/.bin/cdk").toString(), "synth", "--no-notices",
+                "--output", Repo.scratch("cdk-bad-app-out").toString()), 300);
+        assertNotEquals(0, p.exit, p.toString());
+        assertTrue(p.err.contains("cdk app: " + app + ": names function ws-nope, which the manifest does not list"), p.err);
+        assertFalse(p.err.contains("    at "), "stack trace shown:\n" + p.err);
+    }
 }

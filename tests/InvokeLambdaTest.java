@@ -30,14 +30,16 @@ class InvokeLambdaTest {
     void everyExampleFunctionAnswersItsSampleEventUnderQemu() {
         assertEquals(0, ExampleBuild.get().exit, ExampleBuild.get().toString());
         for (String f : ExampleBuild.FUNCTIONS) {
-            Proc p = InvokeFixtures.invoke(f, "--lambda-dir", ExampleBuild.LAMBDA.toString(), "--event", "events/" + f + ".json");
+            Proc p = InvokeFixtures.invoke(f, "--local-aws", "--app", "examples/app.json", "--lambda-dir", ExampleBuild.LAMBDA.toString(),
+                    "--event", "events/" + f + ".json");
             assertEquals(0, p.exit, f + ": " + p);
             JsonObject answer = Json.parse(p.out).asObject();
             assertEquals(200, answer.getInt("statusCode", 0), f + ": " + p.out);
             assertTrue(REPORT.matcher(p.err).find(), f + ": no REPORT line in\n" + p.err);
             assertTrue(p.err.contains(f + " ran under qemu-aarch64-static -cpu neoverse-n1"), p.err);
         }
-        Proc backend = InvokeFixtures.invoke("backend", "--lambda-dir", ExampleBuild.LAMBDA.toString(), "--event", "events/backend-http.json");
+        Proc backend = InvokeFixtures.invoke("backend", "--app", "examples/app.json", "--lambda-dir", ExampleBuild.LAMBDA.toString(),
+                "--event", "events/backend-http.json");
         assertEquals("{\"status\":\"ok\"}", Json.parse(backend.out).asObject().getString("body", ""), backend.out);
     }
 
@@ -220,7 +222,7 @@ class InvokeLambdaTest {
     @Test
     void watchRebuildsAChangedFunctionAndItsNextInvokeRunsTheNewBuild() throws Exception {
         Path ws = Repo.scratch("watch").resolve("ws");
-        assertEquals(0, Proc.run(Repo.ROOT, "cp", "-r", Repo.ROOT.resolve("examples").toString(), ws.toString()).exit);
+        assertEquals(0, Proc.run(Repo.ROOT, "cp", "-r", LiteBuild.WORKSPACE.toString(), ws.toString()).exit);
         Install.deleteTree(ws.resolve("target"));
         Proc built = Proc.jbang(java.util.Map.of("NO_COLOR", "1"), "build-lambda@.", "--manifest-path", ws.resolve("Cargo.toml").toString());
         assertEquals(0, built.exit, built.toString());

@@ -25,14 +25,14 @@ class PackagingTest {
         return p.out.lines().collect(Collectors.toList());
     }
 
-    /** The example built with --zip into its own lambda folder, from the shared target folder. */
+    /** The chat-lite fixture built with --zip into its own lambda folder, from its shared target folder. */
     static Path zippedExample(String name, String... more) {
-        assertEquals(0, ExampleBuild.get().exit, ExampleBuild.get().toString());
+        assertEquals(0, LiteBuild.get().exit, LiteBuild.get().toString());
         Path lambda = Repo.scratch(name).resolve("lambda");
-        List<String> args = new ArrayList<>(List.of("--manifest-path", Repo.ROOT.resolve("examples/Cargo.toml").toString(),
+        List<String> args = new ArrayList<>(List.of("--manifest-path", LiteBuild.MANIFEST.toString(),
                 "--zip", "--lambda-dir", lambda.toString()));
         args.addAll(List.of(more));
-        buildIn(Repo.ROOT, ExampleBuild.env(), args.toArray(String[]::new));
+        buildIn(Repo.ROOT, LiteBuild.env(), args.toArray(String[]::new));
         return lambda;
     }
 
@@ -41,7 +41,7 @@ class PackagingTest {
         List<Path> zips = new ArrayList<>();
         for (String copy : List.of("repro-a", "repro-b")) {
             Path ws = Repo.scratch(copy);
-            copyTree(Repo.ROOT.resolve("examples"), ws);
+            copyTree(LiteBuild.WORKSPACE, ws);
             Map<String, String> env = new HashMap<>(Map.of("CARGO_TARGET_DIR", ws.resolve("target").toString(), "NO_COLOR", "1"));
             buildIn(ws, env, "--zip", "--bin", "backend");
             zips.add(ws.resolve("target/lambda/backend/bootstrap.zip"));
@@ -87,7 +87,7 @@ class PackagingTest {
         Path lambda = zippedExample("manifest");
         JsonObject m = com.eclipsesource.json.Json.parse(Files.readString(lambda.resolve("manifest.json"))).asObject();
         List<JsonValue> fs = m.get("functions").asArray().values();
-        assertEquals(ExampleBuild.FUNCTIONS, fs.stream().map(f -> f.asObject().getString("name", "")).sorted().collect(Collectors.toList()));
+        assertEquals(LiteBuild.FUNCTIONS, fs.stream().map(f -> f.asObject().getString("name", "")).sorted().collect(Collectors.toList()));
         for (JsonValue v : fs) {
             JsonObject f = v.asObject();
             Path boot = lambda.resolve(f.getString("bootstrap", ""));
@@ -109,7 +109,7 @@ class PackagingTest {
         assertTrue(tools.getString("zig", "").matches("0\\.\\d+\\.\\d+.*"), tools.toString());
 
         // A build of one function keeps the others listed, and records no zip where none was made.
-        buildIn(Repo.ROOT, ExampleBuild.env(), "--manifest-path", Repo.ROOT.resolve("examples/Cargo.toml").toString(),
+        buildIn(Repo.ROOT, LiteBuild.env(), "--manifest-path", LiteBuild.MANIFEST.toString(),
                 "--lambda-dir", lambda.toString(), "--bin", "backend");
         JsonObject again = com.eclipsesource.json.Json.parse(Files.readString(lambda.resolve("manifest.json"))).asObject();
         List<JsonValue> fs2 = again.get("functions").asArray().values();
@@ -122,8 +122,8 @@ class PackagingTest {
     void maxSizeFailsATooLargeFunctionAndChangesNothing() throws IOException {
         Path lambda = zippedExample("max-size");
         Map<Path, byte[]> before = snapshot(lambda);
-        Proc p = Proc.run(Repo.ROOT, ExampleBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), "build-lambda@.",
-                "--manifest-path", "examples/Cargo.toml", "--zip", "--lambda-dir", lambda.toString(), "--max-size", "100KB"));
+        Proc p = Proc.run(Repo.ROOT, LiteBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), "build-lambda@.",
+                "--manifest-path", LiteBuild.MANIFEST_ARG, "--zip", "--lambda-dir", lambda.toString(), "--max-size", "100KB"));
         assertEquals(1, p.exit, p.toString());
         assertTrue(p.err.contains("FAIL backend: bootstrap is ") && p.err.contains("larger than --max-size 97.7 KiB"), p.err);
         assertTrue(p.err.contains("5 functions are too large; the bootstraps in " + lambda + " were left as they were"), p.err);
@@ -134,20 +134,20 @@ class PackagingTest {
 
     @Test
     void aGnuBinaryNeedingANewerGlibcFailsMaxGlibc() throws IOException {
-        assertEquals(0, ExampleBuild.get().exit);
+        assertEquals(0, LiteBuild.get().exit);
         Path ws = Repo.scratch("glibc");
         Fixtures.writeCrate(ws, "glibc-fn", "fn main() { println!(\"{:?}\", std::env::args().count()); }\n");
         List<String> cmd = new ArrayList<>(List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString(),
                 "--target", "aarch64-unknown-linux-gnu.2.34", "--lambda-dir", ws.resolve("out").toString()));
         List<String> strict = new ArrayList<>(cmd);
         strict.addAll(List.of("--max-glibc", "2.28"));
-        Proc p = Proc.run(ws, ExampleBuild.env(), strict);
+        Proc p = Proc.run(ws, LiteBuild.env(), strict);
         assertEquals(1, p.exit, p.toString());
         assertTrue(p.err.contains("FAIL glibc-fn: needs GLIBC_2.34, newer than --max-glibc 2.28"), p.err);
         assertFalse(Files.exists(ws.resolve("out/glibc-fn/bootstrap")), "a failing binary was installed");
         List<String> al2023 = new ArrayList<>(cmd);
         al2023.addAll(List.of("--runtime", "provided.al2023", "--json"));
-        Proc ok = Proc.run(ws, ExampleBuild.env(), al2023);
+        Proc ok = Proc.run(ws, LiteBuild.env(), al2023);
         assertEquals(0, ok.exit, ok.toString());
         assertTrue(ok.out.contains("\"linkage\":\"dynamic\""), "glibc builds link glibc dynamically: " + ok.out);
         String file = Proc.run(ws, "file", "-b", ws.resolve("out/glibc-fn/bootstrap").toString()).out;
@@ -194,16 +194,16 @@ class PackagingTest {
 
     @Test
     void aBuildInWhichCargoChangedNothingLeavesTheInstalledFilesAloneAndANewOutputIsInstalled() throws IOException {
-        assertEquals(0, ExampleBuild.get().exit);
+        assertEquals(0, LiteBuild.get().exit);
         Path lambda = Repo.scratch("state").resolve("lambda");
-        String[] args = {"build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--bin", "ws-connect", "--zip", "--lambda-dir", lambda.toString()};
-        assertEquals(0, Proc.jbang(ExampleBuild.env(), args).exit);
+        String[] args = {"build-lambda@.", "--manifest-path", LiteBuild.MANIFEST_ARG, "--bin", "ws-connect", "--zip", "--lambda-dir", lambda.toString()};
+        assertEquals(0, Proc.jbang(LiteBuild.env(), args).exit);
         Path boot = lambda.resolve("ws-connect/bootstrap"), zip = lambda.resolve("ws-connect/bootstrap.zip");
         Object bootKey = Files.readAttributes(boot, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         Object zipKey = Files.readAttributes(zip, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         String manifest = Files.readString(lambda.resolve("manifest.json"));
 
-        Proc again = Proc.jbang(ExampleBuild.env(), args);
+        Proc again = Proc.jbang(LiteBuild.env(), args);
         assertEquals(0, again.exit, again.toString());
         assertEquals(bootKey, Files.readAttributes(boot, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the bootstrap was not rewritten");
         assertEquals(zipKey, Files.readAttributes(zip, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "nor the zip");
@@ -211,23 +211,23 @@ class PackagingTest {
                 "the same entries, sha256 included");
 
         // A new output from cargo (here: its mtime) is installed again, and what it records still matches the file.
-        Path output = ExampleBuild.TARGET.resolve("aarch64-unknown-linux-musl/release/ws-connect");
+        Path output = LiteBuild.TARGET.resolve("aarch64-unknown-linux-musl/release/ws-connect");
         Files.setLastModifiedTime(output, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-        assertEquals(0, Proc.jbang(ExampleBuild.env(), args).exit);
+        assertEquals(0, Proc.jbang(LiteBuild.env(), args).exit);
         assertNotEquals(bootKey, Files.readAttributes(boot, java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "installed again");
         assertTrue(Files.readString(lambda.resolve("manifest.json")).contains(sha256sum(boot)));
         // So is an installed file someone changed.
         Files.writeString(boot, "tampered");
-        assertEquals(0, Proc.jbang(ExampleBuild.env(), args).exit);
+        assertEquals(0, Proc.jbang(LiteBuild.env(), args).exit);
         assertEquals(sha256sum(output), sha256sum(boot), "the tampered bootstrap was replaced by cargo's output");
     }
 
     @Test
     void aTunedBuildPassesVerificationWithTheCpuFlag() {
         Path lambda = Repo.scratch("tuned").resolve("lambda");
-        assertEquals(0, ExampleBuild.get().exit);
-        Proc p = Proc.run(Repo.ROOT, ExampleBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), "build-lambda@.",
-                "--manifest-path", "examples/Cargo.toml", "--bin", "ws-connect", "--tune", "--verbose", "--lambda-dir", lambda.toString()));
+        assertEquals(0, LiteBuild.get().exit);
+        Proc p = Proc.run(Repo.ROOT, LiteBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), "build-lambda@.",
+                "--manifest-path", LiteBuild.MANIFEST_ARG, "--bin", "ws-connect", "--tune", "--verbose", "--lambda-dir", lambda.toString()));
         assertEquals(0, p.exit, p.toString());
         assertTrue(p.err.contains("target-cpu=neoverse-n1"), p.err);
         assertTrue(Files.isExecutable(lambda.resolve("ws-connect/bootstrap")));

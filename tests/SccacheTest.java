@@ -162,10 +162,10 @@ class SccacheTest {
     void doctorSaysWhenTheBackendCannotBeReached() throws IOException {
         Map<String, String> e = new HashMap<>(env);
         e.put("SCCACHE_REDIS_ENDPOINT", "redis://127.0.0.1:" + CompileCache.freePort());
-        Proc p = Proc.jbang(e, "doctor@.", "--sccache", "--manifest-path", "examples/Cargo.toml");
+        Proc p = Proc.jbang(e, "doctor@.", "--sccache", "--manifest-path", LiteBuild.MANIFEST_ARG);
         assertEquals(1, p.exit, p.toString());
         assertTrue(p.out.contains("sccache (compile cache)") && p.out.contains("a compile through it failed"), p.out);
-        Proc ok = Proc.jbang(env, "doctor@.", "--sccache", "--manifest-path", "examples/Cargo.toml");
+        Proc ok = Proc.jbang(env, "doctor@.", "--sccache", "--manifest-path", LiteBuild.MANIFEST_ARG);
         assertEquals(0, ok.exit, ok.toString());
         assertTrue(ok.out.contains("cache: redis, name: redis://127.0.0.1:" + redisPort), ok.out);
     }
@@ -174,7 +174,7 @@ class SccacheTest {
     void withoutSccacheOnPathTheBuildSaysSoBeforeCargoRuns() throws IOException {
         Map<String, String> e = new HashMap<>(env);
         e.put("PATH", Fixtures.pathWithout("sccache").toString());
-        Proc p = Proc.jbang(e, "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--sccache");
+        Proc p = Proc.jbang(e, "build-lambda@.", "--manifest-path", LiteBuild.MANIFEST_ARG, "--sccache");
         assertEquals(3, p.exit, p.toString());
         assertTrue(p.err.contains("sccache not found on PATH"), p.err);
         Asserts.assertNoTrace(p);

@@ -18,7 +18,19 @@ final class Invoker {
     private Invoker() {}
 
     /** memoryMb: AWS_LAMBDA_FUNCTION_MEMORY_SIZE; timeout bounds init and the invocation, each. */
-    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv) {}
+    /** functionEnv (may be null): each function's own variables (FunctionEnv), under extraEnv (--env), which wins. */
+    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
+        Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv) {
+            this(memoryMb, cpu, timeoutMillis, extraEnv, null);
+        }
+
+        Map<String, String> envFor(String function) {
+            if (functionEnv == null) return extraEnv;
+            Map<String, String> env = new java.util.LinkedHashMap<>(functionEnv.forFunction(function));
+            env.putAll(extraEnv);
+            return env;
+        }
+    }
 
     sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut {}
 
@@ -75,7 +87,7 @@ final class Invoker {
             } catch (IOException e) {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot start the Runtime API on 127.0.0.1: " + e.getMessage());
             }
-            Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), s.extraEnv());
+            Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), s.envFor(name));
             try {
                 this.process = FunctionProcess.start(bootstrap, launch, env, logs);
             } catch (RuntimeException e) {

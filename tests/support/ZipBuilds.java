@@ -8,10 +8,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The example workspace built with --zip twice from clean, in two copies (a and b) with their own
+ * The chat-lite fixture (LiteBuild) built with --zip twice from clean, in two copies (a and b) with their own
  * target folders, as a deploy pipeline would build it on two days; then one function's source changed
  * in copy b (ws-connect greets "guest" instead of "anonymous") and b rebuilt. Built once per run and
- * shared by the CDK and manifest-diff tests (ExampleBuild builds without --zip, into one folder).
+ * shared by the CDK and manifest-diff tests (LiteBuild builds without --zip, into one folder).
  */
 final class ZipBuilds {
     static final String CHANGED = "ws-connect";
@@ -50,10 +50,10 @@ final class ZipBuilds {
         return new ZipBuilds(wsA.resolve("target/lambda"), bBefore, wsB.resolve("target/lambda"));
     }
 
-    /** A copy of examples/ (without target/) built from clean with --zip. */
+    /** A copy of the chat-lite fixture (without target/) built from clean with --zip. */
     private static Path clean(String name) throws IOException {
         Path ws = Repo.scratch(name);
-        PackagingTest.copyTree(Repo.ROOT.resolve("examples"), ws);
+        PackagingTest.copyTree(LiteBuild.WORKSPACE, ws);
         PackagingTest.buildIn(ws, env(ws), "--zip");
         return ws;
     }

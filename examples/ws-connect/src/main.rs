@@ -1,32 +1,36 @@
-//! `$connect` route of the chat's WebSocket API: accepts a new connection.
-//! A `?name=` query parameter names the user.
+//! `$connect` route of the chat's WebSocket API: stores the connection (and the `?name=` from
+//! the URL) in the connections table. Without a name it answers 400, so API Gateway refuses
+//! the handshake.
 
-use lambda_runtime_lite::json::quote;
-use lambda_runtime_lite::{gateway_response, run, HandlerError, Invocation};
-use std::process::ExitCode;
+use chat_common::{connection_id, dynamodb, service_fn, ws_response, ApiGatewayProxyResponse,
+    ApiGatewayWebsocketProxyRequest, AttributeValue, Error, LambdaEvent};
+use serde_json::json;
 
-fn main() -> ExitCode {
-    run("ws-connect", handle)
+const MAX_NAME_CHARS: usize = 64;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    let db = dynamodb::Client::new(&chat_common::sdk_config().await);
+    let table = chat_common::table_name()?;
+    let (db, table) = (&db, table.as_str());
+    chat_common::lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| async move { handle(db, table, event.payload).await },
+    ))
+    .await
 }
 
-fn handle(event: &Invocation) -> Result<String, HandlerError> {
-    let connection = event.require_str(&["requestContext", "connectionId"])?;
-    let route = event
-        .str_at(&["requestContext", "routeKey"])
-        .unwrap_or_default();
-    if route != "$connect" {
-        return Err(HandlerError::new(
-            "WrongRoute",
-            format!("ws-connect got route {route:?}"),
-        ));
+async fn handle(db: &dynamodb::Client, table: &str, request: ApiGatewayWebsocketProxyRequest) -> Result<ApiGatewayProxyResponse, Error> {
+    let id = connection_id(&request)?;
+    let name = request.query_string_parameters.first("name").map(str::trim).unwrap_or_default();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Ok(ws_response(400, json!({"message": format!("connect with ?name=YOUR_NAME (1 to {MAX_NAME_CHARS} characters)")})));
     }
-    let name = event
-        .str_at(&["queryStringParameters", "name"])
-        .unwrap_or_else(|| "anonymous".to_string());
-    let body = format!(
-        "{{\"connected\":{},\"name\":{}}}",
-        quote(&connection),
-        quote(&name)
-    );
-    Ok(gateway_response(200, &body))
+    db.put_item()
+        .table_name(table)
+        .item("connectionId", AttributeValue::S(id.to_string()))
+        .item("name", AttributeValue::S(name.to_string()))
+        .item("connectedAt", AttributeValue::N(request.request_context.connected_at.to_string()))
+        .send()
+        .await?;
+    Ok(ws_response(200, json!({"connected": id, "name": name})))
 }

@@ -1,23 +1,31 @@
-//! `$default` route of the chat's WebSocket API: echoes messages no other route
-//! matched, and tells the client which actions exist.
+//! `$default` route of the chat's WebSocket API (a message no route matched): tells the sender,
+//! through the API Gateway Management API, how to send a chat message.
 
-use lambda_runtime_lite::json::{get_str, quote};
-use lambda_runtime_lite::{gateway_response, run, HandlerError, Invocation};
-use std::process::ExitCode;
+use chat_common::management::primitives::Blob;
+use chat_common::{connection_id, service_fn, ws_response, ApiGatewayProxyResponse,
+    ApiGatewayWebsocketProxyRequest, Error, LambdaEvent};
+use serde_json::json;
 
-fn main() -> ExitCode {
-    run("ws-default", handle)
-}
-
-fn handle(event: &Invocation) -> Result<String, HandlerError> {
-    let connection = event.require_str(&["requestContext", "connectionId"])?;
-    let data = event.str_at(&["body"]).unwrap_or_default();
-    let action = get_str(&data, &["action"]).unwrap_or_default();
-    let body = format!(
-        "{{\"type\":\"echo\",\"to\":{},\"unknownAction\":{},\"knownActions\":[\"sendmessage\"],\"data\":{}}}",
-        quote(&connection),
-        quote(&action),
-        quote(&data)
-    );
-    Ok(gateway_response(200, &body))
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    let config = chat_common::sdk_config().await;
+    let config = &config;
+    chat_common::lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| async move {
+            let request = event.payload;
+            let id = connection_id(&request)?;
+            let help = json!({
+                "type": "help",
+                "message": "send {\"action\":\"sendmessage\",\"data\":\"your message\"}",
+            });
+            chat_common::management_client(config, &request)?
+                .post_to_connection()
+                .connection_id(id)
+                .data(Blob::new(help.to_string()))
+                .send()
+                .await?;
+            Ok::<ApiGatewayProxyResponse, Error>(ws_response(200, json!({"helped": id})))
+        },
+    ))
+    .await
 }

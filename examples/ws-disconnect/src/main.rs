@@ -1,22 +1,22 @@
-//! `$disconnect` route of the chat's WebSocket API: says goodbye to a connection.
+//! `$disconnect` route of the chat's WebSocket API: deletes the connection's item.
 
-use lambda_runtime_lite::json::quote;
-use lambda_runtime_lite::{gateway_response, run, HandlerError, Invocation};
-use std::process::ExitCode;
+use chat_common::{connection_id, dynamodb, service_fn, ws_response, ApiGatewayProxyResponse,
+    ApiGatewayWebsocketProxyRequest, AttributeValue, Error, LambdaEvent};
+use serde_json::json;
 
-fn main() -> ExitCode {
-    run("ws-disconnect", handle)
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    let db = dynamodb::Client::new(&chat_common::sdk_config().await);
+    let table = chat_common::table_name()?;
+    let (db, table) = (&db, table.as_str());
+    chat_common::lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| async move { handle(db, table, event.payload).await },
+    ))
+    .await
 }
 
-fn handle(event: &Invocation) -> Result<String, HandlerError> {
-    let connection = event.require_str(&["requestContext", "connectionId"])?;
-    let reason = event
-        .str_at(&["requestContext", "disconnectReason"])
-        .unwrap_or_default();
-    let body = format!(
-        "{{\"disconnected\":{},\"reason\":{}}}",
-        quote(&connection),
-        quote(&reason)
-    );
-    Ok(gateway_response(200, &body))
+async fn handle(db: &dynamodb::Client, table: &str, request: ApiGatewayWebsocketProxyRequest) -> Result<ApiGatewayProxyResponse, Error> {
+    let id = connection_id(&request)?;
+    db.delete_item().table_name(table).key("connectionId", AttributeValue::S(id.to_string())).send().await?;
+    Ok(ws_response(200, json!({"disconnected": id})))
 }
