@@ -123,7 +123,7 @@ class GatewayHttpTest {
     @Test
     void errorsAreTheServicesAndTheGatewayKeepsServing() throws Exception {
         Answer broken = Answer.of(GatewayServer.curl(gw.url + "/broken"));
-        assertEquals(502, broken.status(), "a function error: " + broken);
+        assertEquals(500, broken.status(), "a function error on an HTTP API route: 500, as the service answers it: " + broken);
         assertEquals("{\"message\":\"Internal Server Error\"}", broken.body());
         Answer noFunction = Answer.of(GatewayServer.curl(gw.url + "/lambda-url/nope/"));
         assertEquals(404, noFunction.status(), noFunction.toString());
@@ -172,5 +172,172 @@ class GatewayHttpTest {
         Proc bad = InvokeFixtures.invoke("--serve", "--port", "0", "--lambda-dir", GatewayServer.fixture().toString(), "--app", app.toString());
         assertEquals(2, bad.exit, bad.toString());
         assertTrue(bad.err.contains("routes to 'missing-fn', which is not a function here"), bad.err);
+    }
+}
+
+/**
+ * The gateway's event builders against aws_lambda_events' own fixtures (tests/fixtures/gateway/events, from the crate
+ * 1.2.1): the same request built by HttpApiEvent, RestApiEvent and AlbEvent has the fixture's keys, recursively, and
+ * its deterministic values. Keys the gateway leaves out on purpose are asserted absent, one by one.
+ */
+class GatewayEventFixtureTest {
+    static JsonObject fixture(String name) throws Exception {
+        return Json.parse(Files.readString(Path.of("tests/fixtures/gateway/events", name))).asObject();
+    }
+
+    /** Every key path of a JSON object: "requestContext.http.method", ... (array elements are not descended). */
+    static java.util.SortedSet<String> keys(JsonObject o, String prefix) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (JsonObject.Member m : o) {
+            out.add(prefix + m.getName());
+            if (m.getValue().isObject()) out.addAll(keys(m.getValue().asObject(), prefix + m.getName() + "."));
+        }
+        return out;
+    }
+
+    static java.util.SortedSet<String> minus(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.SortedSet<String> d = new java.util.TreeSet<>(a);
+        d.removeAll(b);
+        return d;
+    }
+
+    static java.util.Set<String> under(java.util.Set<String> all, String... prefixes) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String k : all) for (String p : prefixes) if (k.equals(p) || k.startsWith(p + ".")) out.add(k);
+        return out;
+    }
+
+    static GatewayRequest request(String method, String path, String query, List<java.util.Map.Entry<String, String>> headers, String body) {
+        // As Gateway.read makes one: the client's headers and then the ones the service adds (X-Amzn-Trace-Id, X-Forwarded-*).
+        return new GatewayRequest(method, path, query, GatewayRequest.withForwarding(headers, "1.2.3.4", 443, 1587481701067L),
+                body.getBytes(StandardCharsets.UTF_8), "1.2.3.4", "HTTP/1.1", 1587481701067L);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("fast")
+    void httpApiPayload2MatchesTheCratesFixture() throws Exception {
+        JsonObject f = fixture("example-apigw-v2-request-no-authorizer.json");
+        List<java.util.Map.Entry<String, String>> headers = List.of(java.util.Map.entry("Accept", "*/*"), java.util.Map.entry("Content-Length", "0"),
+                java.util.Map.entry("Host", "aaaaaaaaaa.execute-api.us-west-2.amazonaws.com"), java.util.Map.entry("User-Agent", "curl/7.58.0"));
+        JsonObject e = HttpApiEvent.event(request("GET", "/", "", headers, ""), "$default", "/", java.util.Map.of(), "$default", "LV7fzho-PHcEJPw=", false);
+        // Absent on purpose: no client certificate (mTLS) locally; x-amzn-trace-id/x-forwarded-* are headers, compared below.
+        assertEquals(minus(keys(f, ""), under(keys(f, ""), "requestContext.authentication")), keys(e, ""), "payload 2.0 keys");
+        for (String k : List.of("version", "routeKey", "rawPath", "rawQueryString")) assertEquals(f.get(k), e.get(k), k);
+        assertEquals(f.get("isBase64Encoded"), e.get("isBase64Encoded"));
+        JsonObject fh = f.get("requestContext").asObject().get("http").asObject(), eh = e.get("requestContext").asObject().get("http").asObject();
+        for (String k : List.of("method", "path", "protocol", "sourceIp", "userAgent")) assertEquals(fh.get(k), eh.get(k), "requestContext.http." + k);
+        for (String k : List.of("routeKey", "stage", "time", "timeEpoch", "domainName", "domainPrefix", "requestId"))
+            assertEquals(f.get("requestContext").asObject().get(k), e.get("requestContext").asObject().get(k), "requestContext." + k);
+        for (String k : List.of("accept", "content-length", "host", "user-agent")) assertEquals(f.get("headers").asObject().get(k), e.get("headers").asObject().get(k), k);
+        assertEquals(f.get("headers").asObject().get("x-forwarded-for"), e.get("headers").asObject().get("x-forwarded-for"), "the client's address");
+        assertTrue(e.get("headers").asObject().getString("x-amzn-trace-id", "").matches("Root=1-[0-9a-f]{8}-[0-9a-f]{24}"), e.toString());
+        // The service's port and scheme are 443/https; the gateway's are its own port and http.
+        assertEquals("http", e.get("headers").asObject().getString("x-forwarded-proto", ""));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("fast")
+    void payload2JoinsRepeatedHeadersAndQueryValuesAndListsCookies() throws Exception {
+        JsonObject f = fixture("example-apigw-v2-request-multi-value-parameters.json");
+        List<java.util.Map.Entry<String, String>> headers = List.of(java.util.Map.entry("Header2", "value1"), java.util.Map.entry("Header2", "value2"),
+                java.util.Map.entry("Cookie", "cookie1; cookie2"));
+        JsonObject e = HttpApiEvent.event(request("GET", "/my/path", "Parameter1=value1&Parameter1=value2", headers, ""), "$default", "/my/path",
+                java.util.Map.of("proxy", "hello/world"), "$default", "id", false);
+        assertEquals(f.get("rawQueryString"), e.get("rawQueryString"));
+        assertEquals(f.get("cookies"), e.get("cookies"), "each Cookie pair an element, and no cookie header");
+        assertEquals(f.get("queryStringParameters"), e.get("queryStringParameters"), "repeated query values comma-joined");
+        assertEquals(f.get("pathParameters"), e.get("pathParameters"));
+        // The fixture keeps "Header2" as written; the service lower-cases every header name ("Working with AWS Lambda
+        // proxy integrations for HTTP APIs": "All headers are lowercase"), and so does the gateway.
+        assertEquals("value1,value2", f.get("headers").asObject().getString("Header2", null));
+        assertEquals("value1,value2", e.get("headers").asObject().getString("header2", null));
+        assertEquals(null, e.get("headers").asObject().get("cookie"), "cookies go to cookies, not headers");
+        assertEquals(null, e.get("multiValueHeaders"), "payload 2.0 has no multiValueHeaders");
+        assertEquals(null, e.get("multiValueQueryStringParameters"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("fast")
+    void restApiPayload1MatchesTheCratesFixture() throws Exception {
+        JsonObject f = fixture("example-apigw-request.json");
+        List<java.util.Map.Entry<String, String>> headers = List.of(java.util.Map.entry("Accept", "*/*"), java.util.Map.entry("Content-Type", "application/json"),
+                java.util.Map.entry("Host", "gy415nuibc.execute-api.us-east-1.amazonaws.com"), java.util.Map.entry("User-Agent", "PostmanRuntime/2.4.5"));
+        JsonObject e = RestApiEvent.event(request("POST", "/testStage/hello/world", "name=me", headers, f.getString("body", "")), "/{proxy+}", "/hello/world",
+                java.util.Map.of("proxy", "hello/world"), "testStage", "deef4878-7910-11e6-8f14-25afc3e9ae33", false);
+        java.util.Set<String> fk = keys(f, ""), ek = keys(e, "");
+        // Not in the gateway: an authorizer's context, API keys, and stage variables' contents (stageVariables is null).
+        java.util.Set<String> notLocal = under(fk, "requestContext.authorizer", "requestContext.identity.apiKey", "requestContext.identity.apiKeyId");
+        notLocal.addAll(under(fk, "stageVariables.stageVariableName"));
+        notLocal.addAll(under(fk, "headers", "multiValueHeaders"));
+        assertEquals(minus(fk, notLocal), minus(ek, under(ek, "headers", "multiValueHeaders", "requestContext.extendedRequestId",
+                "requestContext.identity.principalOrgId", "isBase64Encoded")), "payload 1.0 keys");
+        // The service sends these too (the "REST API Lambda proxy input format" example has them); the crate's fixture predates them.
+        assertTrue(ek.containsAll(List.of("requestContext.extendedRequestId", "requestContext.identity.principalOrgId", "isBase64Encoded")));
+        for (String k : List.of("resource", "path", "httpMethod", "queryStringParameters", "multiValueQueryStringParameters", "pathParameters", "body"))
+            assertEquals(f.get(k), e.get(k), k);
+        JsonObject fc = f.get("requestContext").asObject(), ec = e.get("requestContext").asObject();
+        for (String k : List.of("resourcePath", "httpMethod", "stage", "requestId", "protocol")) assertEquals(fc.get(k), ec.get(k), "requestContext." + k);
+        // requestContext.path is the path the client asked for, stage included, on an execute-api domain (the top-level
+        // path has no stage); the crate's fixture shows it without the stage.
+        assertEquals("/hello/world", fc.getString("path", ""));
+        assertEquals("/testStage/hello/world", ec.getString("path", ""));
+        for (String k : List.of("X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"))
+            assertTrue(e.get("headers").asObject().get(k) != null && e.get("multiValueHeaders").asObject().get(k) != null, k + " added as the service adds it");
+        assertEquals(Json.array("1.2.3.4"), e.get("multiValueHeaders").asObject().get("X-Forwarded-For"));
+        for (String k : List.of("Accept", "Content-Type", "Host", "User-Agent")) {
+            assertEquals(f.get("headers").asObject().get(k), e.get("headers").asObject().get(k), "headers." + k + " as sent, not lower-cased");
+            assertEquals(f.get("multiValueHeaders").asObject().get(k), e.get("multiValueHeaders").asObject().get(k), "multiValueHeaders." + k);
+        }
+        assertEquals(Json.FALSE, e.get("isBase64Encoded"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("fast")
+    void albEventMatchesTheCratesFixture() throws Exception {
+        JsonObject f = fixture("example-alb-lambda-target-request-headers-only.json");
+        List<java.util.Map.Entry<String, String>> headers = List.of(java.util.Map.entry("Accept", "*/*"), java.util.Map.entry("Connection", "keep-alive"),
+                java.util.Map.entry("Host", "lambda-test-alb-1334523864.us-east-1.elb.amazonaws.com"), java.util.Map.entry("User-Agent", "curl/7.54.0"),
+                java.util.Map.entry("X-MyHeader", "1"), java.util.Map.entry("X-MyHeader", "123"));
+        JsonObject e = AlbEvent.event(request("GET", "/", "key=hello", headers, ""));
+        // The gateway sends "body": "" for a request without one, as the service's example GET does ("Process Application
+        // Load Balancer requests with Lambda"); the crate's fixture leaves body out.
+        // x-imforwards (the load balancer's own hop count) is not sent by the gateway.
+        assertEquals(minus(keys(f, ""), java.util.Set.of("headers.x-imforwards")), minus(keys(e, ""), java.util.Set.of("body")), "ALB keys");
+        assertEquals(Json.value(""), e.get("body"));
+        for (String k : List.of("httpMethod", "path", "queryStringParameters", "isBase64Encoded")) assertEquals(f.get(k), e.get(k), k);
+        for (String k : List.of("accept", "connection", "host", "user-agent", "x-myheader"))
+            assertEquals(f.get("headers").asObject().get(k), e.get("headers").asObject().get(k), "headers." + k + " lower-cased, the last of a repeated one");
+        assertEquals(null, e.get("multiValueHeaders"), "multi-value headers are off");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("fast")
+    void responsesAreTranslatedAsTheServiceReadsThem() {
+        // 2.0: valid JSON without statusCode is a 200 application/json with the JSON as body.
+        GatewayRequest.Reply plain = HttpApiEvent.reply("{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, plain.status());
+        assertEquals(List.of(java.util.Map.entry("Content-Type", "application/json")), plain.headers());
+        assertEquals("{\"hello\":\"world\"}", new String(plain.body(), StandardCharsets.UTF_8));
+        assertEquals(200, HttpApiEvent.reply("\"text\"".getBytes(StandardCharsets.UTF_8)).status(), "a JSON string is valid JSON too");
+        assertEquals(null, HttpApiEvent.reply("not json".getBytes(StandardCharsets.UTF_8)), "not JSON: the caller answers 500");
+        // 2.0: each cookie a Set-Cookie header.
+        GatewayRequest.Reply cookies = HttpApiEvent.reply("{\"statusCode\":201,\"cookies\":[\"a=1\",\"b=2; Path=/\"],\"headers\":{\"x-a\":\"v\"},\"body\":\"ok\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(201, cookies.status());
+        assertEquals(List.of(java.util.Map.entry("x-a", "v"), java.util.Map.entry("Set-Cookie", "a=1"), java.util.Map.entry("Set-Cookie", "b=2; Path=/")), cookies.headers());
+        // 1.0: headers and multiValueHeaders merged; a name in both keeps multiValueHeaders' values only.
+        GatewayRequest.Reply v1 = RestApiEvent.reply(("{\"statusCode\":200,\"headers\":{\"x-one\":\"h\",\"x-both\":\"h\"},"
+                + "\"multiValueHeaders\":{\"x-both\":[\"m1\",\"m2\"],\"x-multi\":[\"m\"]},\"body\":\"b\"}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(java.util.Map.entry("x-both", "m1"), java.util.Map.entry("x-both", "m2"), java.util.Map.entry("x-multi", "m"),
+                java.util.Map.entry("x-one", "h")), v1.headers());
+        assertEquals(null, RestApiEvent.reply("{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8)), "1.0 makes no assumption: no statusCode is an error");
+        // ALB (multi-value headers off): headers only; statusDescription is accepted (the reason phrase is Jetty's, see the guide).
+        GatewayRequest.Reply alb = AlbEvent.reply(("{\"statusCode\":404,\"statusDescription\":\"404 Not Found\",\"headers\":{\"Content-Type\":\"text/plain\"},"
+                + "\"multiValueHeaders\":{\"x-ignored\":[\"1\"]},\"body\":\"gone\",\"isBase64Encoded\":false}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(404, alb.status());
+        assertEquals(List.of(java.util.Map.entry("Content-Type", "text/plain")), alb.headers());
+        assertEquals("gone", new String(alb.body(), StandardCharsets.UTF_8));
+        GatewayRequest.Reply b64 = RestApiEvent.reply("{\"statusCode\":200,\"body\":\"AAEC\",\"isBase64Encoded\":true}".getBytes(StandardCharsets.UTF_8));
+        assertArrayEquals(new byte[] {0, 1, 2}, b64.body());
     }
 }

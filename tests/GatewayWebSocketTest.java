@@ -105,3 +105,53 @@ class GatewayWebSocketTest {
         gw.waitFor(Pattern.compile("gw-ws saw .*\"disconnectStatusCode\":1006,.*\"routeKey\":\"\\$disconnect\""), "$disconnect of a vanished client");
     }
 }
+
+/**
+ * WebSocketApi's event builders against aws_lambda_events' WebSocket fixtures (tests/fixtures/gateway/events, from
+ * the crate 1.2.1): the $disconnect event key for key, and the $connect requestContext.
+ */
+class GatewayWebSocketEventFixtureTest {
+    @Test
+    @org.junit.jupiter.api.Tag("fast")
+    void disconnectEventMatchesTheCratesFixture() throws Exception {
+        JsonObject f = GatewayEventFixtureTest.fixture("example-apigw-websocket-request-disconnect-route.json");
+        WebSocketApi.Connection c = new WebSocketApi.Connection("AAAA1234=", "192.0.2.1", "curl/8", "abcd1234.execute-api.us-east-1.amazonaws.com");
+        c.closeCode = 1005;
+        c.closeReason = "Client-side close frame status not set";
+        JsonObject e = WebSocketApi.disconnectEvent(c, "prod");
+        assertEquals(GatewayEventFixtureTest.keys(f, ""), GatewayEventFixtureTest.keys(e, ""), "$disconnect keys");
+        JsonObject fc = f.get("requestContext").asObject(), ec = e.get("requestContext").asObject();
+        for (String k : java.util.List.of("routeKey", "eventType", "messageDirection", "disconnectStatusCode", "disconnectReason", "stage", "connectionId", "domainName", "identity"))
+            assertEquals(fc.get(k), ec.get(k), "requestContext." + k);
+        assertEquals(f.get("headers"), e.get("headers"));
+        assertEquals(f.get("multiValueHeaders"), e.get("multiValueHeaders"));
+        assertEquals(f.get("isBase64Encoded"), e.get("isBase64Encoded"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("fast")
+    void connectAndMessageContextsHaveTheServicesKeys() throws Exception {
+        JsonObject f = GatewayEventFixtureTest.fixture("example-apigw-websocket-request.json").get("requestContext").asObject();
+        WebSocketApi.Connection c = new WebSocketApi.Connection("TWegAcC4EowCHnA=", "192.168.196.186", "PostmanRuntime/2.4.5", "abcd.execute-api.eu-central-1.amazonaws.com");
+        JsonObject connect = WebSocketApi.context(c, "$connect", "CONNECT", "testStage");
+        // The crate's $connect fixture mixes in REST API keys (resourceId, resourcePath, httpMethod, authorizer) and
+        // log-only ones (error, status, integrationLatency) that the service does not send in a WebSocket event;
+        // messageId is null on $connect there and left out here; accountId and the identity's Cognito/caller fields
+        // are left out (no IAM or Cognito locally).
+        java.util.Set<String> expected = GatewayEventFixtureTest.keys(f, "");
+        expected.removeAll(java.util.List.of("resourceId", "resourcePath", "httpMethod", "authorizer", "authorizer.principalId", "authorizer.clientId",
+                "authorizer.clientName", "error", "status", "integrationLatency", "messageId", "accountId"));
+        expected.removeIf(k -> k.startsWith("identity.") && !k.equals("identity.sourceIp") && !k.equals("identity.userAgent"));
+        assertEquals(expected, GatewayEventFixtureTest.keys(connect, ""), "$connect requestContext keys");
+        for (String k : java.util.List.of("routeKey", "eventType", "messageDirection", "connectionId", "stage"))
+            assertEquals(f.get(k), connect.get(k), "requestContext." + k);
+        JsonObject message = WebSocketApi.messageEvent(c, "sendmessage", "{\"action\":\"sendmessage\"}", false, "testStage");
+        JsonObject mc = message.get("requestContext").asObject();
+        assertEquals("MESSAGE", mc.getString("eventType", ""));
+        assertEquals("sendmessage", mc.getString("routeKey", ""));
+        assertEquals("IN", mc.getString("messageDirection", ""));
+        assertTrue(mc.get("messageId").isString(), "a message has a messageId");
+        assertEquals(java.util.Set.of("requestContext", "body", "isBase64Encoded"), GatewayEventFixtureTest.keys(message, "").stream()
+                .filter(k -> !k.contains(".")).collect(java.util.stream.Collectors.toSet()));
+    }
+}

@@ -28,7 +28,21 @@ final class AlbEvent {
 
     /** The function's answer; null when it is not one (ALB answers 502 Bad Gateway). */
     static GatewayRequest.Reply reply(byte[] response) {
-        return RestApiEvent.reply(response);
+        JsonObject o = GatewayRequest.object(response);
+        if (o == null) return null;
+        int status = GatewayRequest.statusCode(o);
+        if (status < 100 || status > 599) return null;
+        // Multi-value headers off (the target group default): the load balancer reads headers and ignores multiValueHeaders.
+        List<Map.Entry<String, String>> headers = new java.util.ArrayList<>();
+        com.eclipsesource.json.JsonValue h = o.get("headers");
+        if (h != null && h.isObject()) {
+            for (JsonObject.Member m : h.asObject()) headers.add(Map.entry(m.getName(), m.getValue().isString() ? m.getValue().asString() : m.getValue().toString()));
+        }
+        try {
+            return new GatewayRequest.Reply(status, headers, GatewayRequest.responseBody(o));
+        } catch (IllegalArgumentException badBase64) {
+            return null;
+        }
     }
 
     /** ALB's own error page: "502 Bad Gateway" as text/html. */

@@ -72,9 +72,11 @@ final class Gateway {
     FunctionPool pool(String name) {
         return pools.computeIfAbsent(name, n -> new FunctionPool(n, () -> source.executable(n), () -> {
             if (!routes.manageConnections.contains(n)) return settings;
+            String url = "http://127.0.0.1:" + port + "/" + routes.wsStage;
             Map<String, String> env = new LinkedHashMap<>(settings.extraEnv());
-            env.putIfAbsent("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", "http://127.0.0.1:" + port + "/" + routes.wsStage);
-            return new Invoker.Settings(settings.memoryMb(), settings.cpu(), settings.timeoutMillis(), Map.copyOf(env));
+            env.putIfAbsent("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", url);
+            FunctionEnv fe = settings.functionEnv() == null ? null : settings.functionEnv().withManagementEndpoint(url);
+            return new Invoker.Settings(settings.memoryMb(), settings.cpu(), settings.timeoutMillis(), Map.copyOf(env), fe);
         }, MAX_INSTANCES, System.err));
     }
 
@@ -205,8 +207,10 @@ final class Gateway {
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (HttpField f : request.getHeaders()) headers.add(Map.entry(f.getName(), f.getValue()));
         String q = request.getHttpURI().getQuery();
-        return new GatewayRequest(request.getMethod(), path, q == null ? "" : q, headers, body, Request.getRemoteAddr(request),
-                request.getConnectionMetaData().getProtocol(), System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        return new GatewayRequest(request.getMethod(), path, q == null ? "" : q,
+                GatewayRequest.withForwarding(headers, Request.getRemoteAddr(request), Request.getLocalPort(request), now), body,
+                Request.getRemoteAddr(request), request.getConnectionMetaData().getProtocol(), now);
     }
 
     private GatewayRequest.Reply functionUrl(GatewayRequest r, String path, String requestId) {
@@ -259,7 +263,9 @@ final class Gateway {
         }
         if (reply == null) {
             return switch (front) {
-                case HTTP_API -> withId(GatewayRequest.Reply.message(502, "Internal Server Error"), front, requestId);
+                // An HTTP API answers an unreadable Lambda response (either payload version) with 500, a REST API with 502
+                // ("Troubleshooting issues with HTTP API Lambda integrations"; "How do I map the status codes returned by HTTP APIs").
+                case HTTP_API -> withId(GatewayRequest.Reply.message(500, "Internal Server Error"), front, requestId);
                 case REST_API -> withId(GatewayRequest.Reply.message(502, "Internal server error"), front, requestId);
                 case ALB -> AlbEvent.error(502, "Bad Gateway");
             };

@@ -38,6 +38,36 @@ record GatewayRequest(String method, String rawPath, String rawQuery, List<Map.E
         }
     }
 
+    /**
+     * The headers the service adds before the function sees a request (aws_lambda_events' HTTP API, REST API, ALB and
+     * WebSocket fixtures all carry them): X-Amzn-Trace-Id (the client's if it sent one), X-Forwarded-For (the client's
+     * address appended to any it sent), X-Forwarded-Port and X-Forwarded-Proto (the gateway's: its port, http).
+     */
+    static List<Map.Entry<String, String>> withForwarding(List<Map.Entry<String, String>> sent, String sourceIp, int port, long nowMs) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        String forwardedFor = null, trace = null;
+        for (Map.Entry<String, String> h : sent) {
+            String n = h.getKey().toLowerCase(Locale.ROOT);
+            if (n.equals("x-forwarded-for")) forwardedFor = forwardedFor == null ? h.getValue() : forwardedFor + ", " + h.getValue();
+            else if (n.equals("x-forwarded-port") || n.equals("x-forwarded-proto")) continue;
+            else {
+                if (n.equals("x-amzn-trace-id")) trace = h.getValue();
+                out.add(h);
+            }
+        }
+        if (trace == null) {
+            byte[] b = new byte[12];
+            RANDOM.nextBytes(b);
+            StringBuilder hex = new StringBuilder();
+            for (byte x : b) hex.append(String.format("%02x", x));
+            out.add(Map.entry("X-Amzn-Trace-Id", "Root=1-" + Long.toHexString(nowMs / 1000) + "-" + hex));
+        }
+        out.add(Map.entry("X-Forwarded-For", forwardedFor == null ? sourceIp : forwardedFor + ", " + sourceIp));
+        out.add(Map.entry("X-Forwarded-Port", Integer.toString(port)));
+        out.add(Map.entry("X-Forwarded-Proto", "http"));
+        return out;
+    }
+
     String header(String name) {
         for (Map.Entry<String, String> h : headers) if (h.getKey().equalsIgnoreCase(name)) return h.getValue();
         return null;

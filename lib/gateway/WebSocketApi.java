@@ -80,14 +80,19 @@ final class WebSocketApi {
     }
 
     private JsonObject context(Connection c, String routeKey, String eventType) {
+        return context(c, routeKey, eventType, gateway.routes.wsStage);
+    }
+
+    /** requestContext of a WebSocket event; a $disconnect's identity has sourceIp only (aws_lambda_events' disconnect fixture). */
+    static JsonObject context(Connection c, String routeKey, String eventType, String stage) {
         long now = System.currentTimeMillis();
         GatewayRequest clock = new GatewayRequest("GET", "/", "", List.of(), new byte[0], c.sourceIp, "HTTP/1.1", now);
         JsonObject identity = new JsonObject().add("sourceIp", c.sourceIp);
-        if (!eventType.equals("MESSAGE")) identity.add("userAgent", c.userAgent);
+        if (eventType.equals("CONNECT")) identity.add("userAgent", c.userAgent);
         JsonObject ctx = new JsonObject().add("routeKey", routeKey);
         if (eventType.equals("MESSAGE")) ctx.add("messageId", GatewayRequest.awsId());
         return ctx.add("eventType", eventType).add("extendedRequestId", GatewayRequest.awsId()).add("requestTime", clock.clfTime())
-                .add("messageDirection", "IN").add("stage", gateway.routes.wsStage).add("connectedAt", c.connectedAt)
+                .add("messageDirection", "IN").add("stage", stage).add("connectedAt", c.connectedAt)
                 .add("requestTimeEpoch", now).add("identity", identity).add("requestId", GatewayRequest.awsId())
                 .add("domainName", c.domain).add("connectionId", c.id).add("apiId", API_ID);
     }
@@ -100,7 +105,10 @@ final class WebSocketApi {
         if (fn != null) {
             JsonObject headers = new JsonObject(), multi = new JsonObject();
             Map<String, List<String>> byName = new LinkedHashMap<>();
-            for (HttpField f : req.getHeaders()) byName.computeIfAbsent(f.getName(), x -> new ArrayList<>()).add(f.getValue());
+            List<Map.Entry<String, String>> sent = new ArrayList<>();
+            for (HttpField f : req.getHeaders()) sent.add(Map.entry(f.getName(), f.getValue()));
+            for (Map.Entry<String, String> h : GatewayRequest.withForwarding(sent, c.sourceIp, Request.getLocalPort(req), System.currentTimeMillis()))
+                byName.computeIfAbsent(h.getKey(), x -> new ArrayList<>()).add(h.getValue());
             byName.forEach((k, v) -> {
                 headers.add(k, String.join(",", v));
                 multi.add(k, GatewayRequest.strings(v));
@@ -168,7 +176,7 @@ final class WebSocketApi {
             send(s, new JsonObject().add("message", "Forbidden").add("connectionId", c.id).add("requestId", GatewayRequest.awsId()).toString());
             return;
         }
-        JsonObject e = new JsonObject().add("requestContext", context(c, route, "MESSAGE")).add("body", body).add("isBase64Encoded", binary);
+        JsonObject e = messageEvent(c, route, body, binary, gateway.routes.wsStage);
         Invoker.Run r = gateway.invoke(fn, e.toString().getBytes(StandardCharsets.UTF_8), true);
         if (!(r.outcome() instanceof Invoker.Answered a)) {
             gateway.err.println("invoke-lambda: " + Invoker.describe(fn, r));
@@ -200,14 +208,24 @@ final class WebSocketApi {
         }
     }
 
-    private void disconnect(Connection c) {
-        String fn = gateway.routes.ws.get("$disconnect");
-        if (fn == null) return;
-        JsonObject ctx = context(c, "$disconnect", "DISCONNECT").add("disconnectStatusCode", c.closeCode).add("disconnectReason", c.closeReason);
+    /** A message's event: requestContext (eventType MESSAGE, messageId), body, isBase64Encoded. */
+    static JsonObject messageEvent(Connection c, String route, String body, boolean binary, String stage) {
+        return new JsonObject().add("requestContext", context(c, route, "MESSAGE", stage)).add("body", body).add("isBase64Encoded", binary);
+    }
+
+    /** The $disconnect event, with the headers and keys of aws_lambda_events' example-apigw-websocket-request-disconnect-route.json. */
+    static JsonObject disconnectEvent(Connection c, String stage) {
+        JsonObject ctx = context(c, "$disconnect", "DISCONNECT", stage).add("disconnectStatusCode", c.closeCode).add("disconnectReason", c.closeReason);
         JsonObject headers = new JsonObject().add("Host", c.domain).add("x-api-key", "").add("X-Forwarded-For", "").add("x-restapi", "");
         JsonObject multi = new JsonObject();
         for (JsonObject.Member m : headers) multi.add(m.getName(), new com.eclipsesource.json.JsonArray().add(m.getValue()));
-        JsonObject e = new JsonObject().add("headers", headers).add("multiValueHeaders", multi).add("requestContext", ctx).add("isBase64Encoded", false);
+        return new JsonObject().add("headers", headers).add("multiValueHeaders", multi).add("requestContext", ctx).add("isBase64Encoded", false);
+    }
+
+    private void disconnect(Connection c) {
+        String fn = gateway.routes.ws.get("$disconnect");
+        if (fn == null) return;
+        JsonObject e = disconnectEvent(c, gateway.routes.wsStage);
         Invoker.Run r = gateway.invoke(fn, e.toString().getBytes(StandardCharsets.UTF_8), true);
         if (!(r.outcome() instanceof Invoker.Answered)) {
             gateway.err.println("invoke-lambda: " + Invoker.describe(fn, r));
