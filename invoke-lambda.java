@@ -68,9 +68,6 @@ class InvokeLambda implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "--serve's address (default: ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--app", paramLabel = "FILE", description = "with --serve: the routes (default: app.json beside the workspace's Cargo.toml, if there is one)")
-    Path app;
-
     @Option(names = "--host", description = "build the workspace for this host (`cargo build`, no qemu) and run those binaries: "
             + "a fast edit-run loop; the deployed artifact is the lambda folder's bootstrap, which runs without it")
     boolean host;
@@ -160,6 +157,8 @@ class InvokeLambda implements Callable<Integer> {
 
     /** --app, else app.json beside the workspace's Cargo.toml when there is one, else no routes. */
     private Path appFile() {
+        // --app is AwsOptions' (one app definition for the tables and the routes)
+        Path app = aws.app;
         if (app != null) {
             if (!Files.isRegularFile(app)) throw new Cli.UserError(ExitCode.USAGE, "no file " + app + " (--app takes the app.json of the routes)");
             return app;
