@@ -136,6 +136,11 @@ class GatewayHttpTest {
         Files.write(big, new byte[7 * 1024 * 1024]);
         Answer overEvent = Answer.of(GatewayServer.curl("--data-binary", "@" + big, "-H", "Content-Type: application/octet-stream", gw.url + "/items/1"));
         assertEquals(413, overEvent.status(), "an event over Lambda's 6 MB: " + overEvent.status());
+        Path overAlb = Repo.scratch("big-alb").resolve("alb.bin");
+        Files.write(overAlb, new byte[1024 * 1024 + 1]);
+        Answer albTooBig = Answer.of(GatewayServer.curl("--data-binary", "@" + overAlb, gw.url + "/alb/x/y"));
+        assertEquals(413, albTooBig.status(), "a body over ALB's 1 MB for a Lambda target: " + albTooBig.status());
+        assertTrue(albTooBig.body().contains("413 Request Entity Too Large"), albTooBig.body());
 
         URI u = URI.create(gw.url);
         try (Socket s = new Socket(u.getHost(), u.getPort())) {

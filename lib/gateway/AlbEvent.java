@@ -12,6 +12,9 @@ import java.util.Map;
 final class AlbEvent {
     static final String TARGET_GROUP = "arn:aws:elasticloadbalancing:us-east-1:" + GatewayRequest.ACCOUNT + ":targetgroup/local/0123456789abcdef";
 
+    /** The load balancer's limit for a request body to, and a response JSON from, a Lambda target: 1 MB. */
+    static final int MAX_BODY = 1024 * 1024;
+
     private AlbEvent() {}
 
     static JsonObject event(GatewayRequest r) {

@@ -189,7 +189,11 @@ final class Gateway {
             return call(m.route(), e, RouteTable.Front.REST_API, requestId);
         }
         RouteTable.Match alb = RouteTable.find(routes.alb, method, r.segments(path));
-        if (alb != null) return call(alb.route(), AlbEvent.event(r), RouteTable.Front.ALB, requestId);
+        if (alb != null) {
+            // "The maximum size of the request body that you can send to a Lambda function is 1 MB."
+            if (r.body().length > AlbEvent.MAX_BODY) return AlbEvent.error(413, "Request Entity Too Large");
+            return call(alb.route(), AlbEvent.event(r), RouteTable.Front.ALB, requestId);
+        }
         RouteTable.Match m = RouteTable.find(routes.http, method, r.segments(path));
         if ((m == null || m.route().isDefault()) && method.equals("GET")) {
             GatewayRequest.Reply file = staticFile(path);
@@ -246,6 +250,8 @@ final class Gateway {
         if (run.outcome() instanceof Invoker.Answered a) {
             boolean v2 = front == RouteTable.Front.HTTP_API && route.payloadVersion().equals("2.0");
             reply = v2 ? HttpApiEvent.reply(a.body()) : front == RouteTable.Front.ALB ? AlbEvent.reply(a.body()) : RestApiEvent.reply(a.body());
+            // "The maximum size of the response JSON that the Lambda function can send is 1 MB": more is a 502.
+            if (front == RouteTable.Front.ALB && a.body().length > AlbEvent.MAX_BODY) reply = null;
             if (reply == null) {
                 err.println("invoke-lambda: " + route.function() + " answered " + route.key() + " with a response the "
                         + (front == RouteTable.Front.ALB ? "load balancer" : "API") + " cannot read (502): " + preview(a.body()));
