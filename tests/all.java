@@ -4,6 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.10.2
 //DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
 //DEPS org.yaml:snakeyaml:2.4
+//DEPS org.seleniumhq.selenium:selenium-java:4.27.0
 //SOURCES *Test.java
 //SOURCES support/*.java
 //SOURCES ../verify-elf.java
