@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lib/cli/*.java lib/elf/*.java
-//SOURCES lib/common/*.java lib/invoke/*.java
+//SOURCES lib/common/*.java lib/invoke/*.java lib/gateway/*.java
 //MAIN InvokeLambda
 //CDS
 //DESCRIPTION Run a built bootstrap (the artifact you deploy) against a local Lambda Runtime API, under qemu for ARM64; --serve for a local Invoke endpoint
@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
         description = {"Start <lambda dir>/NAME/bootstrap as Lambda would (its environment, a Runtime API on 127.0.0.1; "
                 + "under qemu-user with -cpu neoverse-n1 when it is ARM64 and this host is not), send it one event, print its "
                 + "answer on stdout exactly as it sent it, and on stderr its own output and a REPORT line.",
-                "With --serve: a local Lambda Invoke endpoint (POST /2015-03-31/functions/NAME/invocations) for every function."})
+                "With --serve: a local gateway for every function: Lambda's Invoke API (POST /2015-03-31/functions/NAME/invocations), "
+                + "Function URLs (/lambda-url/NAME/...), and app.json's HTTP API, REST API, ALB and WebSocket API routes with @connections "
+                + "(docs/guides/local-gateway.md)."})
 @ExitCodes({ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.FUNCTION_CRASHED, ExitCode.TIMED_OUT, ExitCode.INTERNAL})
 class InvokeLambda implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the function (a folder of the lambda dir)")
@@ -53,11 +55,14 @@ class InvokeLambda implements Callable<Integer> {
             description = "qemu's CPU model for ARM64 bootstraps (default: ${DEFAULT-VALUE}, Graviton2: Lambda's arm64 baseline)")
     String cpu;
 
-    @Option(names = "--serve", description = "serve Lambda's Invoke API for every function until Ctrl-C")
+    @Option(names = "--serve", description = "serve every function until Ctrl-C: the Invoke API, Function URLs and app.json's routes (HTTP API, REST API, ALB, WebSocket API)")
     boolean serve;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9000", description = "--serve's port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9000", description = "--serve's port (default: ${DEFAULT-VALUE}; 0: a free one)")
     int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "--serve's address (default: ${DEFAULT-VALUE})")
+    String bind;
 
     @Option(names = "--host", description = "build the workspace for this host (`cargo build`, no qemu) and run those binaries: "
             + "a fast edit-run loop; the deployed artifact is the lambda folder's bootstrap, which runs without it")
@@ -103,7 +108,7 @@ class InvokeLambda implements Callable<Integer> {
             manifest = Workspace.findManifest(manifestPath, Path.of("").toAbsolutePath());
             ws = Workspace.load(manifest, System.getenv(), c -> c);
         }
-        InvokeServer.Source source;
+        FunctionSource source;
         java.util.function.Predicate<java.util.Set<String>> rebuild = null;
         if (host) {
             Workspace w = ws;
@@ -114,12 +119,12 @@ class InvokeLambda implements Callable<Integer> {
             rebuild = changed -> Rebuild.host(w, changed);
         } else {
             Path dir = Functions.lambdaDir(lambdaDir, manifestPath);
-            source = InvokeServer.Source.lambdaDir(dir);
+            source = FunctionSource.lambdaDir(dir);
             Path m = manifest;
             Workspace w = ws;
             if (watch) rebuild = changed -> Rebuild.lambda(m, w, changed, lambdaDir == null ? null : dir);
         }
-        if (serve) return InvokeServer.serve(source, port, settings, spec.commandLine().getErr(), watch ? ws : null, rebuild);
+        if (serve) return Gateway.serve(source, bind, port, settings, spec.commandLine().getErr(), watch ? ws : null, rebuild, appFile());
         if (name == null) throw new CommandLine.ParameterException(spec.commandLine(), "name the function to invoke (" + source.describe() + ")");
         if (!source.names().contains(name) || !Files.isRegularFile(source.executable(name))) {
             throw new Cli.UserError(ExitCode.USAGE, "unknown function '" + name + "' (" + source.describe() + ")");
@@ -144,6 +149,23 @@ class InvokeLambda implements Callable<Integer> {
         System.err.println("invoke-lambda: " + Invoker.describe(name, r));
         System.err.flush();
         return Functions.exitCode(o).code;
+    }
+
+    /** --app, else app.json beside the workspace's Cargo.toml when there is one, else no routes. */
+    private Path appFile() {
+        // --app is AwsOptions' (one app definition for the tables and the routes)
+        Path app = aws.app;
+        if (app != null) {
+            if (!Files.isRegularFile(app)) throw new Cli.UserError(ExitCode.USAGE, "no file " + app + " (--app takes the app.json of the routes)");
+            return app;
+        }
+        try {
+            Path m = Workspace.findManifest(manifestPath, Path.of("").toAbsolutePath());
+            Path a = m.toAbsolutePath().getParent().resolve("app.json");
+            return Files.isRegularFile(a) ? a : null;
+        } catch (Cli.UserError noWorkspace) {
+            return null;
+        }
     }
 
     private byte[] readEvent() throws IOException {

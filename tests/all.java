@@ -5,10 +5,11 @@
 //DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
 //DEPS org.yaml:snakeyaml:2.4
 //DEPS com.networknt:json-schema-validator:1.5.6
+//DEPS org.seleniumhq.selenium:selenium-java:4.27.0
 //SOURCES *Test.java
 //SOURCES support/*.java
 //SOURCES ../lib/cli/*.java ../lib/elf/*.java
-//SOURCES ../lib/common/*.java ../lib/pipeline/*.java ../lib/doctor/*.java ../lib/smart/*.java ../lib/invoke/*.java ../lib/init/*.java
+//SOURCES ../lib/common/*.java ../lib/pipeline/*.java ../lib/doctor/*.java ../lib/smart/*.java ../lib/invoke/*.java ../lib/init/*.java ../lib/gateway/*.java
 //SOURCES ../lib/docs/*.java
 //SOURCES ../build-lambda.java ../build-lambda-docker.java ../build-lambda-native.java ../build-lambda-smart.java
 //SOURCES ../doctor.java ../invoke-lambda.java ../lambda-init.java ../manifest-diff.java

@@ -24,10 +24,10 @@ final class Rebuild {
     }
 
     /** The host builds as a Source: target/debug/<name>. */
-    static InvokeServer.Source hostSource(Workspace ws) {
+    static FunctionSource hostSource(Workspace ws) {
         Path debug = ws.targetDir.resolve("debug");
         List<String> names = ws.functions.stream().map(Workspace.Function::name).collect(Collectors.toList());
-        return new InvokeServer.Source() {
+        return new FunctionSource() {
             public List<String> names() {
                 return names;
             }

@@ -1,0 +1,84 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * `invoke-lambda --serve --port 0 ARGS` as a real process, its log in a file; close() stops it and checks that no
+ * process it started is left. The gateway fixture (tests/fixtures/gateway) is built once per run, into the same
+ * target folder as invoke-lambda's other fixtures so lambda_http compiles once.
+ */
+final class GatewayServer implements AutoCloseable {
+    private static Proc built;
+    final Process process;
+    final Path log;
+    final String url;
+
+    static synchronized Path fixture() {
+        if (built == null) built = Proc.jbang(InvokeFixtures.env(), "build-lambda@.", "--manifest-path", "tests/fixtures/gateway/Cargo.toml");
+        if (built.exit != 0) throw new AssertionError("building tests/fixtures/gateway failed: " + built);
+        return InvokeFixtures.LAMBDA;
+    }
+
+    /** The gateway over the fixture's functions with its app.json. */
+    static GatewayServer fixtureGateway(String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--lambda-dir", fixture().toString(), "--app", "tests/fixtures/gateway/app.json"));
+        args.addAll(List.of(more));
+        return new GatewayServer(args);
+    }
+
+    GatewayServer(List<String> args) throws Exception {
+        log = Repo.scratch("gateway").resolve("serve.log");
+        List<String> cmd = new ArrayList<>(List.of(Repo.ROOT.resolve("jbang").toString(), "invoke-lambda@.", "--serve", "--port", "0"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Repo.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("NO_COLOR", "1");
+        process = pb.start();
+        url = waitFor(Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)/"), "serving").group(1);
+    }
+
+    String log() throws Exception {
+        return Files.readString(log);
+    }
+
+    /** The first match of pattern in the log, waiting up to 300 s; fails if the server ends first. */
+    Matcher waitFor(Pattern pattern, String what) throws Exception {
+        for (int i = 0; i < 3000; i++) {
+            Matcher m = pattern.matcher(Files.readString(log));
+            if (m.find()) return m;
+            assertTrue(process.isAlive(), "the gateway ended before " + what + ": " + Files.readString(log));
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + what + " in 300 s: " + Files.readString(log));
+    }
+
+    /** How many times text occurs in the log. */
+    int count(String text) throws Exception {
+        String s = log();
+        int n = 0;
+        for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + 1)) n++;
+        return n;
+    }
+
+    /** `curl -sS -i ARGS` (a real client): the status line, headers and body. */
+    static Proc curl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-i", "--max-time", "120"));
+        cmd.addAll(List.of(args));
+        return Proc.run(Repo.ROOT, null, cmd);
+    }
+
+    @Override
+    public void close() throws Exception {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the gateway did not stop");
+        for (ProcessHandle h : children) h.onExit().get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(), children.stream().filter(ProcessHandle::isAlive).toList(), "processes left after the gateway stopped");
+    }
+}
