@@ -36,6 +36,10 @@ import java.util.Set;
  * Exit code: 0 when nothing failed, 1 otherwise (and 1 when no test ran at all).
  */
 class All {
+    static boolean isClass(TestIdentifier id) {
+        return id.isContainer() && id.getSource().filter(src -> src instanceof org.junit.platform.engine.support.descriptor.ClassSource).isPresent();
+    }
+
     public static void main(String... args) throws Exception {
         Path root = Path.of(All.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         LauncherDiscoveryRequestBuilder req = LauncherDiscoveryRequestBuilder.request()
@@ -46,9 +50,21 @@ class All {
         req.filters(org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns(filter));
         LauncherDiscoveryRequest request = req.build();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        // Wall time per test class (its fixtures' builds included), printed at the end: where the suite's minutes go.
+        java.util.Map<String, Long> classStarted = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<String, Long> classMillis = new java.util.concurrent.ConcurrentHashMap<>();
         TestExecutionListener progress = new TestExecutionListener() {
             @Override
+            public void executionStarted(TestIdentifier id) {
+                if (isClass(id)) classStarted.put(id.getLegacyReportingName(), System.nanoTime());
+            }
+
+            @Override
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (isClass(id)) {
+                    Long t0 = classStarted.get(id.getLegacyReportingName());
+                    if (t0 != null) classMillis.put(id.getLegacyReportingName(), (System.nanoTime() - t0) / 1_000_000);
+                }
                 if (!id.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) return;
                 String name = id.getLegacyReportingName();
                 String parent = id.getParentIdObject().map(Object::toString).orElse("");
@@ -88,6 +104,10 @@ class All {
                 for (int i = 0; i < Math.min(4, st.length); i++) System.out.println("      at " + st[i]);
             }
         }
+        System.out.println();
+        System.out.println("Time per class (s), slowest first:");
+        classMillis.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf(java.util.Locale.ROOT, "  %6.1f  %s%n", e.getValue() / 1000.0, e.getKey()));
         System.out.println();
         String line = passed + " passed, " + failed + " failed";
         if (s.getTestsSkippedCount() + s.getTestsAbortedCount() > 0) line += ", " + (s.getTestsSkippedCount() + s.getTestsAbortedCount()) + " skipped";
