@@ -4,6 +4,7 @@
 //SOURCES lib/common/*.java lib/init/*.java
 //FILES lambda-init/buildspec.yml=buildspecs/build.yml
 //MAIN LambdaInit
+//CDS
 //DESCRIPTION Set up a Cargo workspace to use these scripts without copying them: pnpm scripts, a CodeBuild buildspec, a .gitignore line
 
 import picocli.CommandLine;

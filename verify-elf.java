@@ -2,6 +2,7 @@
 //JAVA 17+
 //SOURCES lib/cli/*.java lib/elf/*.java
 //MAIN VerifyElf
+//CDS
 //DESCRIPTION Check that Lambda bootstraps are 64-bit little-endian ELF executables for the right arch, statically linked and stripped
 
 /**

@@ -1,4 +1,5 @@
 //DEPS info.picocli:picocli:4.7.6
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +24,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** picocli set-up shared by every script: one-line errors, exit codes, --verbose traces. */
+/**
+ * picocli set-up shared by every script: one-line errors, exit codes, --verbose traces. Every script includes
+ * lib/cli, so the JVM options above (JBang reads //JAVA_OPTIONS from included files) are written once, here:
+ * they favour a short run (C1 only, the serial collector, no perf data file; the class-data archive each
+ * script's own //CDS line asks for is used without a word when it fits and ignored when it does not).
+ */
 final class Cli {
     private Cli() {}
 

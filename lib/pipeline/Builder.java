@@ -55,6 +55,14 @@ interface Builder<T> {
         return v;
     }
 
+    /**
+     * The names toolVersions() reports, so a no-op build can keep the versions the manifest records for exactly
+     * these tools; empty when what it reports can change without cargo rebuilding anything (a container's image).
+     */
+    default List<String> toolNames() {
+        return List.of("rustc", "cargo");
+    }
+
     /** A tool's one-line version, or null when it does not answer. */
     static String version(Path dir, Map<String, String> env, String... command) {
         try {

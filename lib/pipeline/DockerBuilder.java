@@ -39,6 +39,11 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
         this.name = Path.of(o.engine).getFileName().toString();
     }
 
+    @Override
+    public List<String> toolNames() {
+        return List.of();   // the image can change without cargo rebuilding: always asked
+    }
+
     /** The tools are the image's: name it (and the engine) rather than asking the host's. */
     @Override
     public Map<String, String> toolVersions(Path dir, Map<String, String> env, Engine found) {

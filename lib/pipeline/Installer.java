@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** Puts what was built and verified in place: bootstraps, included files, zips, manifest.json, the build state. */
@@ -20,7 +19,7 @@ final class Installer {
      * into place; included files an earlier build copied and this one does not are removed after that.
      */
     static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, long maxSize,
-                                    CompletableFuture<Map<String, String>> tools) {
+                                    ToolVersions tools) {
         Path lambdaDir = cfg.lambdaDir;
         boolean severalArches = cfg.targets.size() > 1;
         List<Report.Row> rows = new ArrayList<>();
@@ -58,7 +57,8 @@ final class Installer {
                 rows.add(row);
             }
             if (!failures.isEmpty()) throw Pipeline.rejected(failures, "are too large", lambdaDir);
-            stageManifest(staging, lambdaDir, rows, tools.join());
+            // Nothing installed afresh (a no-op build): the manifest's recorded tool versions still describe what is in place.
+            stageManifest(staging, lambdaDir, rows, staged.isEmpty() ? tools.forUnchanged(lambdaDir) : tools.get());
             for (Report.Row r : rows) {
                 String key = lambdaDir.relativize(r.bootstrap()).toString();
                 Staged s = staged.get(key);

@@ -50,7 +50,8 @@ final class Pipeline<T> {
         List<Planner.Step> steps = new ArrayList<>();
         for (Target t : cfg.targets) steps.add(Planner.plan(c, ws, selected, t, tune, cfg));
         Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
-        CompletableFuture<Map<String, String>> tools = prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found));
+        ToolVersions tools = new ToolVersions(() -> prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found)),
+                builder.toolNames()).startLater();
 
         CompileCache.Stats cache = cacheCounted(steps, ws, () -> {
             CargoBuild<T> cargo = new CargoBuild<>(c, builder, prepared);

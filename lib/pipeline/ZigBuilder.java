@@ -37,6 +37,11 @@ final class ZigBuilder implements Builder<ZigBuilder.Found> {
     }
 
     @Override
+    public List<String> toolNames() {
+        return List.of("rustc", "cargo", "cargo-zigbuild", "zig");
+    }
+
+    @Override
     public boolean commandNeedsPrepared() {
         return false;
     }
