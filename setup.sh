@@ -21,6 +21,8 @@ MOTO_VERSION=5.2.5           # the local AWS for the functions' SDK calls (docs/
 PNPM_VERSION=10.34.8
 CHROMIUM_VERSION=156.0.8078.114-1~deb12u1   # Debian's chromium + chromium-driver (bookworm-security): the chat page's browser test
 ACTIONLINT_VERSION=v1.7.12
+AUDITABLE_VERSION=0.7.7        # cargo-auditable: embeds each bootstrap's crates (.dep-v0) for scanners; the SBOM (docs/guides/sbom.md)
+AUDIT_INFO_VERSION=0.5.4       # rust-audit-info: reads that list back (the SBOM test)
 TARGETS=(aarch64-unknown-linux-musl x86_64-unknown-linux-musl aarch64-unknown-linux-gnu)   # the first is required; the gnu one serves the glibc tests
 TOOLCHAIN_NAME=lambda-offline
 TOOLCHAIN_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/lambda-offline-toolchain"
@@ -344,6 +346,20 @@ else
     GOBIN=/usr/local/bin go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" \
         || die "go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION failed"
 fi
+
+# cargo-auditable (the build runs `cargo auditable zigbuild`, so every bootstrap carries its dependency list) and
+# rust-audit-info (the SBOM test reads the list back), from crates.io, built with the host's toolchain (about 40 s).
+# Run outside the checkout: the offline route's cargo config must not apply to them.
+for crate in "cargo-auditable@$AUDITABLE_VERSION" "rust-audit-info@$AUDIT_INFO_VERSION"; do
+    name="${crate%@*}" version="${crate#*@}"
+    if (cd / && cargo install --list 2>/dev/null) | grep -qx "$name v$version:"; then
+        say "cargo: already installed: $name $version"
+    else
+        say "cargo: installing $name $version (cargo install --locked)"
+        (cd / && cargo install --quiet --locked --version "$version" "$name") \
+            || die "cargo install --locked --version $version $name failed (crates.io must be reachable)"
+    fi
+done
 
 # ---------------------------------------------------------------- the CDK example app (cdk/)
 # aws-cdk-lib 2.276 needs Node.js 20 or newer (its engines field; Debian 12's own nodejs is 18), so Node

@@ -238,6 +238,10 @@ class CargoLambdaMigrationTest {
         assertEquals(0, m.get("functions").asArray().size(), m.toString());
         JsonObject x = m.get("extensions").asArray().get(0).asObject();
         assertEquals("extension", x.getString("kind", ""));
+        // An extension gets its SBOM beside its layer, as a function does beside its zip.
+        assertEquals("extensions/mig-ext.cdx.json", x.get("sbom").asObject().getString("path", ""), x.toString());
+        assertTrue(Files.readString(lambda.resolve("extensions/mig-ext.cdx.json")).contains("\"content\": \"" + x.getString("sha256", "") + "\""),
+                "the extension's SBOM names its binary by sha256");
         assertFalse(x.getBoolean("internal", true));
         assertEquals("extensions/mig-ext", x.getString("binary", ""));
         assertEquals("extensions/mig-ext.zip", x.get("zip").asObject().getString("path", ""));

@@ -4,7 +4,8 @@
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.10.2
 //DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
 //DEPS org.yaml:snakeyaml:2.4
-//DEPS com.networknt:json-schema-validator:1.5.6
+//DEPS com.networknt:json-schema-validator:1.5.9
+//DEPS org.cyclonedx:cyclonedx-core-java:11.0.1
 //DEPS org.seleniumhq.selenium:selenium-java:4.27.0
 //SOURCES *Test.java
 //SOURCES support/*.java

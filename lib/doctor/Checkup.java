@@ -107,6 +107,7 @@ final class Checkup {
         rows.add(qemu.join());
         rows.add(bootstrap.join());
         rows.add(cache.join());
+        rows.add(auditable());
         applyNeeds(rows);
         return rows;
     }
@@ -124,6 +125,14 @@ final class Checkup {
     }
 
     // ------------------------------------------------------------------ rows
+
+    /** cargo-auditable: without it the build embeds no crate list and writes no SBOM (it warns, and goes on). */
+    private Check auditable() {
+        java.util.Optional<Path> found = Exec.which("cargo-auditable", env);
+        if (found.isPresent()) return Check.ok("cargo-auditable", "cargo-auditable (SBOM)", null, found.get() + ": bootstraps carry their crate list");
+        return Check.of(Check.Status.WARN, "cargo-auditable", "cargo-auditable (SBOM)", null,
+                "not on PATH: bootstraps get no embedded crate list and no CycloneDX file").fix("cargo install --locked cargo-auditable@0.7.7");
+    }
 
     private Check java() {
         return Check.ok("java", "Java", System.getProperty("java.version"),
@@ -221,6 +230,7 @@ final class Checkup {
         String arch = target.cargoTriple.split("-", 2)[0];
         by.get("qemu").need = platform.linux && platform.arch.equals(arch) ? no : opt;
         by.get("bootstrap").need = opt;
+        by.get("cargo-auditable").need = docker ? no : opt;
         // The docker build compiles with the image's sccache, not this host's.
         by.get("sccache").need = CompileCache.wanted(sccache, env) && !docker ? req : CompileCache.wanted(sccache, env) ? opt : no;
     }

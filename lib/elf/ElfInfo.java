@@ -94,6 +94,8 @@ final class ElfInfo {
     Boolean debugInfo;
     Boolean stripped;
     boolean noSectionHeaders;
+    /** Where cargo-auditable's `.dep-v0` section (the zlib-compressed dependency list scanners read) lies: offset and size, or null. */
+    long[] depList;
     /** Why the file could not be read whole: not ELF, truncated, malformed. */
     final List<String> malformed = new ArrayList<>();
 

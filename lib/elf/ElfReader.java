@@ -268,15 +268,14 @@ final class ElfReader {
         long namesOff = word(sh, (int) shstrndx * shentsize + 24, (int) shstrndx * shentsize + 16);
         if (Long.compareUnsigned(namesOff, info.size) > 0) throw new Malformed("truncated: section name table starts past the end of the file");
         boolean symtab = false, debug = false;
-        byte[] want = ".debug_info\0".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < shnum; i++) {
             int base = i * shentsize;
             long nameIdx = Integer.toUnsignedLong(sh.getInt(base));
             if (sh.getInt(base + 4) == SHT_SYMTAB) symtab = true;
-            if (!debug && nameIdx <= info.size) {
-                ByteBuffer n = readUpTo(namesOff + nameIdx, want.length);
-                debug = n.remaining() >= want.length - 1 && java.util.Arrays.equals(
-                        java.util.Arrays.copyOf(bytes(n), want.length), want);
+            if (nameIdx > info.size) continue;
+            if (!debug) debug = named(namesOff + nameIdx, DEBUG_INFO);
+            if (info.depList == null && named(namesOff + nameIdx, DEP_LIST)) {
+                info.depList = new long[] {word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)};
             }
         }
         info.hasSymtab = symtab;
@@ -285,6 +284,15 @@ final class ElfReader {
         for (int i = 0; i < shnum; i++) {
             if (sh.getInt(i * shentsize + 4) == SHT_GNU_VERNEED) readVersionNeeds(sh, i, shnum, shentsize);
         }
+    }
+
+    private static final byte[] DEBUG_INFO = ".debug_info\0".getBytes(StandardCharsets.US_ASCII),
+            DEP_LIST = ".dep-v0\0".getBytes(StandardCharsets.US_ASCII);
+
+    /** Whether the NUL-terminated name at offset is want (which ends in its NUL). */
+    private boolean named(long offset, byte[] want) throws IOException {
+        ByteBuffer n = readUpTo(offset, want.length);
+        return n.remaining() >= want.length - 1 && java.util.Arrays.equals(java.util.Arrays.copyOf(bytes(n), want.length), want);
     }
 
     /** The GLIBC_x.y names of .gnu.version_r (Elf_Verneed and Elf_Vernaux are 16 bytes in both classes). */

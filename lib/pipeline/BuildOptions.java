@@ -83,6 +83,10 @@ final class BuildOptions {
             + "reaches the same backend, set with sccache's SCCACHE_* variables (S3, Redis, GCS, ...); the report counts its hits")
     boolean sccache;
 
+    @Option(names = "--no-sbom", description = "do not embed each binary's dependency list (cargo-auditable's .dep-v0 section, which "
+            + "Syft, Trivy and Grype read) nor write its CycloneDX file <name>.cdx.json next to it")
+    boolean noSbom;
+
     @Option(names = "--json", description = "print the report as JSON on stdout (cargo's output goes to stderr)")
     boolean json;
 

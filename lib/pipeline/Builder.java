@@ -82,6 +82,14 @@ interface Builder<T> {
         }
     }
 
+    /**
+     * Whether cargo can run through the host's cargo-auditable (Sbom): not in a container, whose image has its own
+     * tools.
+     */
+    default boolean embedsDependencyLists() {
+        return !inContainer();
+    }
+
     /** True when cargo runs somewhere else than this host (a container): the compile cache is then that place's. */
     default boolean inContainer() {
         return false;
@@ -108,12 +116,26 @@ interface Builder<T> {
      * starts (the docker build's container).
      */
     record Plan(Workspace workspace, List<Workspace.Function> functions, Target target, String profile,
-                List<String> cargoArgs, Map<String, String> env, Path lambdaDir, String id) {
+                List<String> cargoArgs, Map<String, String> env, Path lambdaDir, String id, boolean auditable) {
 
         Plan(Workspace workspace, List<Workspace.Function> functions, Target target, String profile,
              List<String> cargoArgs, Map<String, String> env, Path lambdaDir) {
+            this(workspace, functions, target, profile, cargoArgs, env, lambdaDir, false);
+        }
+
+        /** auditable: run cargo through cargo-auditable, which embeds each binary's dependency list (Sbom). */
+        Plan(Workspace workspace, List<Workspace.Function> functions, Target target, String profile,
+             List<String> cargoArgs, Map<String, String> env, Path lambdaDir, boolean auditable) {
             this(workspace, functions, target, profile, cargoArgs, env, lambdaDir,
-                    "build-lambda-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()));
+                    "build-lambda-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()), auditable);
+        }
+
+        /** `cargo SUBCOMMAND`, or `cargo auditable SUBCOMMAND`: cargo-auditable runs cargo's subcommand with itself as the rustc wrapper. */
+        List<String> cargo(String subcommand) {
+            List<String> c = new ArrayList<>(List.of("cargo"));
+            if (auditable) c.add("auditable");
+            c.add(subcommand);
+            return c;
         }
 
         /** cargo's selection arguments: profile, target, packages and bins. */

@@ -30,6 +30,7 @@ final class Installer {
         Map<String, Staged> staged = new java.util.LinkedHashMap<>();
         Map<String, List<String>> copied = new HashMap<>();
         Map<String, String> zipEntryOf = new HashMap<>();
+        Sbom.Writer sboms = new Sbom.Writer(c.env());
         try (Install.Staging staging = new Install.Staging()) {
             for (Verification.Built b : built) {
                 BuildConfig.Packaged p = b.packaged();
@@ -44,9 +45,13 @@ final class Installer {
                         && prev.stillInstalled(b.output(), dest, zipDest, p.zip(), epoch, place.entry())) {
                     // cargo changed nothing and nobody touched what was installed: keep it as it is.
                     Report.Zip zip = p.zip() ? new Report.Zip(zipDest, prev.zip().size(), prev.zipSha256()) : null;
-                    row = new Report.Row(p, b.plan().target(), dest, b.info(), prev.sha256(), zip, List.of(), null);
+                    // Its SBOM too, unless it went missing since: then it is written again.
+                    Path sbomFile = Sbom.fileFor(dest);
+                    Sbom.Ref sbom = b.info().depList == null ? null : Files.isRegularFile(sbomFile) ? new Sbom.Ref(sbomFile, sha256(sbomFile))
+                            : sboms.stage(staging, b.plan().workspace(), b.output(), b.info(), dest, prev.sha256());
+                    row = new Report.Row(p, b.plan().target(), dest, b.info(), prev.sha256(), zip, List.of(), null, sbom);
                 } else {
-                    Fresh f = stageFresh(staging, b, place, lambdaDir, epoch);
+                    Fresh f = stageFresh(staging, b, place, lambdaDir, epoch, sboms);
                     row = f.row();
                     copied.put(key, f.copied());
                     staged.put(key, new Staged(b.output(), f.bootstrap(), f.zip()));
@@ -71,6 +76,10 @@ final class Installer {
             staging.stage(lambdaDir.resolve(BuildState.FILE), tmp -> Files.writeString(tmp, state));
             staging.commit();
         }
+        // A binary built without a dependency list (--no-sbom, no cargo-auditable) keeps no SBOM of an older build.
+        for (Report.Row r : rows) {
+            if (r.sbom() == null) Install.deleteQuietly(Sbom.fileFor(r.bootstrap()));
+        }
         for (Map.Entry<String, List<String>> now : copied.entrySet()) {
             BuildState.Entry prev = before.get(now.getKey());
             if (prev == null) continue;
@@ -85,7 +94,8 @@ final class Installer {
     private record Fresh(Report.Row row, Path bootstrap, Path zip, List<String> copied) {}
 
     /** One binary staged afresh: itself (0755), a function's included files next to it, and its zip. */
-    private static Fresh stageFresh(Install.Staging staging, Verification.Built b, Layout.Place place, Path lambdaDir, String epoch) {
+    private static Fresh stageFresh(Install.Staging staging, Verification.Built b, Layout.Place place, Path lambdaDir, String epoch,
+                                    Sbom.Writer sboms) {
         BuildConfig.Packaged p = b.packaged();
         Path boot = staging.stageExecutable(b.output(), place.binary());
         List<String> copied = new ArrayList<>();
@@ -111,7 +121,9 @@ final class Installer {
             zip = new Report.Zip(place.zip(), zipTmp.toFile().length(), sha256(zipTmp));
         }
         List<String> included = p.included().stream().filter(e -> !e.isFolder()).map(LambdaZip.Entry::name).toList();
-        Report.Row row = new Report.Row(p, b.plan().target(), place.binary(), b.info(), sha256(boot), zip, included, null);
+        String sha = sha256(boot);
+        Sbom.Ref sbom = sboms.stage(staging, b.plan().workspace(), b.output(), b.info(), place.binary(), sha);
+        Report.Row row = new Report.Row(p, b.plan().target(), place.binary(), b.info(), sha, zip, included, null, sbom);
         return new Fresh(row, boot, zipTmp, copied);
     }
 

@@ -31,7 +31,7 @@ final class NativeBuilder implements Builder<NativeBuilder.Found> {
     /** found may be null: the command needs nothing prepare() finds. */
     @Override
     public List<String> command(Plan plan, Found found) {
-        List<String> c = new ArrayList<>(List.of("cargo", "build"));
+        List<String> c = plan.cargo("build");
         c.addAll(plan.cargoSelection());
         return c;
     }

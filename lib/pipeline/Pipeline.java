@@ -47,8 +47,9 @@ final class Pipeline<T> {
         BuildConfig cfg = BuildConfig.resolve(spec, o, ws, selected, c.cwd());
         cfg.warnings.forEach(c::warn);
         Tune tune = Tune.of(spec, o, cfg.disableOptimizations);
+        boolean auditable = Sbom.auditable(c, builder);
         List<Planner.Step> steps = new ArrayList<>();
-        for (Target t : cfg.targets) steps.add(Planner.plan(c, ws, selected, t, tune, cfg));
+        for (Target t : cfg.targets) steps.add(Planner.plan(c, ws, selected, t, tune, cfg, auditable));
         Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
         ToolVersions tools = new ToolVersions(() -> prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found)),
                 builder.toolNames()).startLater();

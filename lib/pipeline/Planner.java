@@ -11,7 +11,9 @@ final class Planner {
     /** One cargo call: its plan, and the release settings it adds (said as it starts). */
     record Step(Builder.Plan plan, String settingsLine, Map<String, String> added) {}
 
-    static Step plan(PipelineContext c, Workspace ws, List<Workspace.Function> selected, Target target, Tune tune, BuildConfig cfg) {
+    /** auditable: cargo runs through cargo-auditable (Sbom.auditable decides, once per build). */
+    static Step plan(PipelineContext c, Workspace ws, List<Workspace.Function> selected, Target target, Tune tune, BuildConfig cfg,
+                     boolean auditable) {
         Map<String, String> env = c.env();
         List<String> configs = CargoConfig.files(ws.root, env).stream().map(CargoConfig::read).toList();
         Map<String, Map<String, String>> profiles = Profiles.read(ws.root.resolve("Cargo.toml"), configs);
@@ -39,7 +41,7 @@ final class Planner {
                 : "added where the workspace leaves them open (" + tune.word + (tune == Tune.NONE ? ", --no-tune" : "") + "): "
                 + String.join(", ", shown);
         cargoArgs.addAll(c.o().cargoArgs);
-        return new Step(new Builder.Plan(ws, selected, target, cfg.profile, List.copyOf(cargoArgs), Map.copyOf(planEnv), cfg.lambdaDir),
+        return new Step(new Builder.Plan(ws, selected, target, cfg.profile, List.copyOf(cargoArgs), Map.copyOf(planEnv), cfg.lambdaDir, auditable),
                 line, java.util.Collections.unmodifiableMap(added));
     }
 }

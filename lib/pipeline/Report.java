@@ -22,9 +22,9 @@ final class Report {
      * files its includes added (zip paths); smoke: null without --smoke.
      */
     record Row(BuildConfig.Packaged packaged, Target target, Path bootstrap, ElfInfo info, String sha256, Zip zip, List<String> included,
-               Smoke smoke) {
+               Smoke smoke, Sbom.Ref sbom) {
         Row withSmoke(Smoke s) {
-            return new Row(packaged, target, bootstrap, info, sha256, zip, included, s);
+            return new Row(packaged, target, bootstrap, info, sha256, zip, included, s, sbom);
         }
 
         Workspace.Function function() {
@@ -50,7 +50,7 @@ final class Report {
             if (isExtension()) o.put("internal", packaged.internal());
             o.put("package", function().pkg()).put("arch", info.arch()).put("target", target.triple)
                     .put(isExtension() ? "binary" : "bootstrap", shown(base, bootstrap)).put("size", info.size).put("sha256", sha256)
-                    .put("zip", z).put("include", included).put("linkage", info.linkage).put("stripped", info.stripped);
+                    .put("zip", z).put("sbom", sbom == null ? null : new JsonWriter.Raw(sbom.toJson(base))).put("include", included).put("linkage", info.linkage).put("stripped", info.stripped);
             if (!isExtension()) o.put("smoke", smoke == null ? null : new JsonWriter.Raw(smoke.toJson()));
             return o.toString();
         }

@@ -49,7 +49,7 @@ final class ZigBuilder implements Builder<ZigBuilder.Found> {
     /** found may be null: the command needs nothing prepare() finds. */
     @Override
     public List<String> command(Plan plan, Found found) {
-        List<String> c = new ArrayList<>(List.of("cargo", "zigbuild"));
+        List<String> c = plan.cargo("zigbuild");
         c.addAll(plan.cargoSelection());
         return c;
     }
