@@ -19,9 +19,18 @@ final class Invoker {
 
     /** memoryMb: AWS_LAMBDA_FUNCTION_MEMORY_SIZE; timeout bounds init and the invocation, each. */
     /** functionEnv (may be null): each function's own variables (FunctionEnv), under extraEnv (--env), which wins. */
-    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
+    /** concurrency: 0 for Lambda's on-demand default, else N of a managed instance (ManagedInstance): one process, N at once. */
+    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv, int concurrency) {
         Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv) {
-            this(memoryMb, cpu, timeoutMillis, extraEnv, null);
+            this(memoryMb, cpu, timeoutMillis, extraEnv, null, 0);
+        }
+
+        Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
+            this(memoryMb, cpu, timeoutMillis, extraEnv, functionEnv, 0);
+        }
+
+        boolean managed() {
+            return concurrency > 0;
         }
 
         Map<String, String> envFor(String function) {
@@ -32,7 +41,7 @@ final class Invoker {
         }
     }
 
-    sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut {}
+    sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut, Throttled {}
 
     /** Init succeeded (smoke without an event). */
     record Ready() implements Outcome {}
@@ -58,7 +67,11 @@ final class Invoker {
     /** The process ended by itself. */
     record Crashed(Phase phase, String how, List<String> lastLines) implements Outcome {}
 
-    record TimedOut(Phase phase, double seconds) implements Outcome {}
+    /** stillRunning: a managed instance's invocation, which Lambda reports as timed out and does not stop. */
+    record TimedOut(Phase phase, double seconds, boolean stillRunning) implements Outcome {}
+
+    /** Refused, not sent: the managed instance already had its AWS_LAMBDA_MAX_CONCURRENCY invocations in flight. */
+    record Throttled(int concurrency) implements Outcome {}
 
     /** requestId null when no event was sent; initMs and durationMs negative when the phase did not finish. */
     record Run(Outcome outcome, String requestId, double initMs, double durationMs, long maxMemoryMb, String how) {
@@ -87,6 +100,7 @@ final class Invoker {
         private final long started = System.nanoTime();
         /** Set by init(): how long the cold start took, or negative. */
         private double initMs = -1;
+        private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
         private Instance(String name, Path bootstrap, Settings s, PrintStream logs) {
             this.name = name;
@@ -97,7 +111,7 @@ final class Invoker {
             } catch (IOException e) {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot start the Runtime API on 127.0.0.1: " + e.getMessage());
             }
-            Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), s.envFor(name));
+            Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), ManagedInstance.env(s, s.envFor(name)));
             try {
                 this.process = FunctionProcess.start(bootstrap, launch, env, logs);
             } catch (RuntimeException e) {
@@ -117,7 +131,7 @@ final class Invoker {
         /** Waits until the function asks for its first event: Ready, or how init failed. */
         Outcome init() {
             Object first = await(CompletableFuture.anyOf(api.ready(), api.initError(), process.process().onExit()), settings.timeoutMillis());
-            if (first == null) return new TimedOut(Phase.INIT, settings.timeoutMillis() / 1000.0);
+            if (first == null) return new TimedOut(Phase.INIT, settings.timeoutMillis() / 1000.0, false);
             if (first instanceof RuntimeApi.InitError e) return new InitFailed(e.type(), e.body());
             if (first instanceof Process) {
                 String unknownCpu = process.lastLines().stream().filter(l -> l.contains("unable to find CPU model")).findFirst().orElse(null);
@@ -133,15 +147,33 @@ final class Invoker {
 
         /** One event through a function that finished init; initMs: reported once, with the first invocation. */
         Run invoke(byte[] event, boolean reportInit) {
+            return answer(send(event), reportInit);
+        }
+
+        /** An event handed to the Runtime API, counted in flight until the runtime answers it (or the process ends). */
+        record Sent(RuntimeApi.Event event, CompletableFuture<RuntimeApi.Result> result, long nanos) {}
+
+        Sent send(byte[] event) {
             RuntimeApi.Event e = RuntimeApi.Event.of(event, name, settings.timeoutMillis());
-            long sent = System.nanoTime();
-            Object r = await(CompletableFuture.anyOf(api.submit(e), process.process().onExit()), settings.timeoutMillis());
-            double ms = (System.nanoTime() - sent) / 1e6;
-            Outcome o = r == null ? new TimedOut(Phase.INVOKE, settings.timeoutMillis() / 1000.0)
+            inFlight.incrementAndGet();
+            CompletableFuture<RuntimeApi.Result> f = api.submit(e);
+            f.whenComplete((r, x) -> inFlight.decrementAndGet());
+            return new Sent(e, f, System.nanoTime());
+        }
+
+        /** Invocations handed to the runtime and not answered yet (a timed-out one of a managed instance included). */
+        int inFlight() {
+            return inFlight.get();
+        }
+
+        Run answer(Sent s, boolean reportInit) {
+            Object r = Invoker.await(CompletableFuture.anyOf(s.result(), process.process().onExit()), settings.timeoutMillis());
+            double ms = (System.nanoTime() - s.nanos()) / 1e6;
+            Outcome o = r == null ? new TimedOut(Phase.INVOKE, settings.timeoutMillis() / 1000.0, settings.managed() && alive())
                     : r instanceof RuntimeApi.Answer a ? new Answered(a.body())
                     : r instanceof RuntimeApi.FunctionError f ? new Failed(f.type(), f.body())
                     : new Crashed(Phase.INVOKE, process.howItEnded(), process.lastLines());
-            return new Run(o, e.requestId(), reportInit ? initMs : -1, ms, process.maxMemoryMb(), launch.how());
+            return new Run(o, s.event().requestId(), reportInit ? initMs : -1, ms, process.maxMemoryMb(), launch.how());
         }
 
         /** A Run for an init that did not reach invocation/next (or, with Ready, for a smoke check without an event). */
@@ -197,7 +229,12 @@ final class Invoker {
         if (o instanceof TimedOut t) {
             return "Task timed out after " + String.format(Locale.ROOT, "%.2f", t.seconds()) + " seconds"
                     + (t.phase() == Phase.INIT ? " (during init: it never asked the Runtime API for an event)" : "")
-                    + "; the process was stopped";
+                    + (t.stillRunning() ? "; as on Lambda Managed Instances, the invocation was not stopped and runs on in the process"
+                    : "; the process was stopped");
+        }
+        if (o instanceof Throttled t) {
+            return "TooManyRequestsException: Rate Exceeded. (" + t.concurrency() + " invocations already in flight in the managed instance, "
+                    + "its AWS_LAMBDA_MAX_CONCURRENCY; Lambda Managed Instances refuse more until one ends)";
         }
         return "ok";
     }
