@@ -61,6 +61,10 @@ class InvokeLambda implements Callable<Integer> {
             + "(default: on-demand, one invocation at a time per process)")
     Integer concurrency;
 
+    @Option(names = "--extension", paramLabel = "PATH", description = "an external extension to start with each function (repeatable), "
+            + "besides <lambda dir>/extensions/*, which start by themselves (build-lambda --extension puts them there)")
+    List<Path> extensions = new java.util.ArrayList<>();
+
     @Option(names = "--serve", description = "serve every function until Ctrl-C: the Invoke API, Function URLs and app.json's routes (HTTP API, REST API, ALB, WebSocket API)")
     boolean serve;
 
@@ -111,7 +115,7 @@ class InvokeLambda implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency is at least 1 (leave it out for on-demand)");
         }
         Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv,
-                concurrency == null ? 0 : concurrency);
+                concurrency == null ? 0 : concurrency, Extensions.check(extensions));
         Workspace ws = null;
         Path manifest = null;
         if (host || watch) {

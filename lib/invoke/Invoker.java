@@ -20,13 +20,20 @@ final class Invoker {
     /** memoryMb: AWS_LAMBDA_FUNCTION_MEMORY_SIZE; timeout bounds init and the invocation, each. */
     /** functionEnv (may be null): each function's own variables (FunctionEnv), under extraEnv (--env), which wins. */
     /** concurrency: 0 for Lambda's on-demand default, else N of a managed instance (ManagedInstance): one process, N at once. */
-    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv, int concurrency) {
+    /** extensions: --extension's external extensions, started with every function beside <lambda dir>/extensions/*. */
+    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv, int concurrency,
+                    List<Path> extensions) {
         Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv) {
-            this(memoryMb, cpu, timeoutMillis, extraEnv, null, 0);
+            this(memoryMb, cpu, timeoutMillis, extraEnv, null, 0, List.of());
         }
 
         Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
-            this(memoryMb, cpu, timeoutMillis, extraEnv, functionEnv, 0);
+            this(memoryMb, cpu, timeoutMillis, extraEnv, functionEnv, 0, List.of());
+        }
+
+        /** The same settings with other variables (a gateway's @connections endpoint). */
+        Settings withEnv(Map<String, String> env, FunctionEnv fe) {
+            return new Settings(memoryMb, cpu, timeoutMillis, env, fe, concurrency, extensions);
         }
 
         boolean managed() {
@@ -96,6 +103,10 @@ final class Invoker {
         final Settings settings;
         final FunctionProcess.Launch launch;
         private final RuntimeApi api;
+        private final Extensions extensions;
+        private final String initType;
+        /** Lambda's reason for the SHUTDOWN the extensions get when this instance stops. */
+        private volatile String shutdownReason = "spindown";
         private final FunctionProcess process;
         private final long started = System.nanoTime();
         /** Set by init(): how long the cold start took, or negative. */
@@ -112,12 +123,20 @@ final class Invoker {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot start the Runtime API on 127.0.0.1: " + e.getMessage());
             }
             Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), ManagedInstance.env(s, s.envFor(name)));
+            this.initType = env.getOrDefault("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+            Extensions ext = null;
             try {
-                this.process = FunctionProcess.start(bootstrap, launch, env, logs);
+                ext = new Extensions(api, name, Extensions.find(bootstrap, s.extensions()), logs);
+                ext.initStart(initType);
+                // Lambda starts the external extensions first; the runtime once they registered
+                ext.start(s.cpu(), env, started + s.timeoutMillis() * 1_000_000L);
+                this.process = FunctionProcess.start(bootstrap, launch, env, ext.sink("function"));
             } catch (RuntimeException e) {
+                if (ext != null) ext.close();
                 api.close();
                 throw e;
             }
+            this.extensions = ext;
         }
 
         static Instance start(String name, Path bootstrap, Settings s, PrintStream logs) {
@@ -141,7 +160,26 @@ final class Invoker {
                 }
                 return new Crashed(Phase.INIT, process.howItEnded(), process.lastLines());
             }
-            initMs = ((Long) first - started) / 1e6;
+            long deadline = started + settings.timeoutMillis() * 1_000_000L;
+            try {
+                if (!extensions.api.awaitInit(deadline)) {
+                    String crashed = extensions.api.initError().getNow(null);
+                    extensions.initDone(initType, "timeout", null, (System.nanoTime() - started) / 1e6);
+                    return crashed != null ? new InitFailed(crashed, new byte[0]) : new TimedOut(Phase.INIT, settings.timeoutMillis() / 1000.0, false);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Cli.UserError(ExitCode.INTERRUPTED, "interrupted");
+            }
+            String extensionError = extensions.api.initError().getNow(null);
+            if (extensionError == null && extensions.api.endedBeforeRegistering() > 0) extensionError = "Extension.Crash";
+            if (extensionError != null) {
+                extensions.initDone(initType, "error", extensionError, (System.nanoTime() - started) / 1e6);
+                return new InitFailed(extensionError, new byte[0]);
+            }
+            initMs = (Math.max((Long) first, System.nanoTime()) - started) / 1e6;
+            if (!extensions.any()) initMs = ((Long) first - started) / 1e6;
+            extensions.initDone(initType, "success", null, initMs);
             return new Ready();
         }
 
@@ -156,6 +194,7 @@ final class Invoker {
         Sent send(byte[] event) {
             RuntimeApi.Event e = RuntimeApi.Event.of(event, name, settings.timeoutMillis());
             inFlight.incrementAndGet();
+            extensions.invoke(e);
             CompletableFuture<RuntimeApi.Result> f = api.submit(e);
             f.whenComplete((r, x) -> inFlight.decrementAndGet());
             return new Sent(e, f, System.nanoTime());
@@ -168,12 +207,23 @@ final class Invoker {
 
         Run answer(Sent s, boolean reportInit) {
             Object r = Invoker.await(CompletableFuture.anyOf(s.result(), process.process().onExit()), settings.timeoutMillis());
-            double ms = (System.nanoTime() - s.nanos()) / 1e6;
+            double runtimeMs = (System.nanoTime() - s.nanos()) / 1e6;
             Outcome o = r == null ? new TimedOut(Phase.INVOKE, settings.timeoutMillis() / 1000.0, settings.managed() && alive())
                     : r instanceof RuntimeApi.Answer a ? new Answered(a.body())
                     : r instanceof RuntimeApi.FunctionError f ? new Failed(f.type(), f.body())
                     : new Crashed(Phase.INVOKE, process.howItEnded(), process.lastLines());
-            return new Run(o, s.event().requestId(), reportInit ? initMs : -1, ms, process.maxMemoryMb(), launch.how());
+            String status = o instanceof Answered ? "success" : o instanceof Failed ? "error" : o instanceof TimedOut ? "timeout" : "failure";
+            String errorType = o instanceof Failed f ? f.type() : o instanceof TimedOut ? "Sandbox.Timedout" : o instanceof Crashed ? "Runtime.ExitError" : null;
+            if (!(o instanceof Answered || o instanceof Failed) && !settings.managed()) shutdownReason = o instanceof TimedOut ? "timeout" : "failure";
+            long produced = o instanceof Answered a ? a.body().length : -1;
+            extensions.runtimeDone(s.event(), status, errorType, runtimeMs, produced);
+            // the invocation ends when every extension asked for its next event: its time is in the REPORT's Duration
+            if (o instanceof Answered || o instanceof Failed) extensions.awaitIdle(s.nanos() + settings.timeoutMillis() * 1_000_000L);
+            double ms = (System.nanoTime() - s.nanos()) / 1e6;
+            if (!extensions.any()) ms = runtimeMs;
+            double init = reportInit ? initMs : -1;
+            extensions.report(s.event(), status, errorType, ms, settings.memoryMb(), process.maxMemoryMb(), init);
+            return new Run(o, s.event().requestId(), init, ms, process.maxMemoryMb(), launch.how());
         }
 
         /** A Run for an init that did not reach invocation/next (or, with Ready, for a smoke check without an event). */
@@ -184,6 +234,7 @@ final class Invoker {
         @Override
         public void close() {
             process.close();
+            extensions.shutdown(shutdownReason);
             api.close();
         }
     }

@@ -11,7 +11,7 @@ final class ManagedFixtures {
     static final Path LAMBDA = TARGET.resolve("lambda");
     /** The same function with the extension beside it (extensions/probe-ext), as build-lambda --extension lays it out. */
     static final Path WITH_EXTENSION = TARGET.resolve("lambda-ext");
-    private static Proc functions, extended, extension;
+    private static Proc functions, extended, extension, internal;
 
     private ManagedFixtures() {}
 
@@ -25,6 +25,13 @@ final class ManagedFixtures {
     static synchronized Path lambda() {
         if (functions == null) functions = Proc.jbang(env(), "build-lambda@.", "--manifest-path", MANIFEST, "--bin", "concurrent-fn");
         if (functions.exit != 0) throw new AssertionError("building tests/fixtures/managed failed: " + functions);
+        return LAMBDA;
+    }
+
+    /** The function with an internal extension (build-lambda --bin internal-ext-fn), beside concurrent-fn: no extensions/ there. */
+    static synchronized Path internal() {
+        if (internal == null) internal = Proc.jbang(env(), "build-lambda@.", "--manifest-path", MANIFEST, "--bin", "internal-ext-fn");
+        if (internal.exit != 0) throw new AssertionError("building tests/fixtures/managed failed: " + internal);
         return LAMBDA;
     }
 
