@@ -55,6 +55,16 @@ class InvokeLambda implements Callable<Integer> {
             description = "qemu's CPU model for ARM64 bootstraps (default: ${DEFAULT-VALUE}, Graviton2: Lambda's arm64 baseline)")
     String cpu;
 
+    @Option(names = "--concurrency", paramLabel = "N", description = "run as on Lambda Managed Instances: one process serves up to N "
+            + "invocations at once (AWS_LAMBDA_MAX_CONCURRENCY=N, for lambda_runtime's run_concurrent); an invoke past N in flight is "
+            + "refused (429 TooManyRequestsException), one that overruns --timeout is reported and not stopped "
+            + "(default: on-demand, one invocation at a time per process)")
+    Integer concurrency;
+
+    @Option(names = "--extension", paramLabel = "PATH", description = "an external extension to start with each function (repeatable), "
+            + "besides <lambda dir>/extensions/*, which start by themselves (build-lambda --extension puts them there)")
+    List<Path> extensions = new java.util.ArrayList<>();
+
     @Option(names = "--serve", description = "serve every function until Ctrl-C: the Invoke API, Function URLs and app.json's routes (HTTP API, REST API, ALB, WebSocket API)")
     boolean serve;
 
@@ -101,7 +111,11 @@ class InvokeLambda implements Callable<Integer> {
         if (memory < 128 || memory > 10240) throw new CommandLine.ParameterException(spec.commandLine(), "--memory is from 128 to 10240 MB, as on Lambda");
         if (watch && !serve) throw new CommandLine.ParameterException(spec.commandLine(), "--watch goes with --serve");
         if (serve && name != null) throw new CommandLine.ParameterException(spec.commandLine(), "--serve serves every function: give no NAME");
-        Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv);
+        if (concurrency != null && concurrency < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency is at least 1 (leave it out for on-demand)");
+        }
+        Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv,
+                concurrency == null ? 0 : concurrency, Extensions.check(extensions));
         Workspace ws = null;
         Path manifest = null;
         if (host || watch) {

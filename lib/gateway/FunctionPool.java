@@ -10,6 +10,7 @@ import java.util.function.Supplier;
  * The warm instances of one function, as Lambda scales out: an invocation takes an idle instance, or starts a new
  * one when all are busy (up to max: Lambda's concurrency), or waits for one when max are busy. An instance that
  * crashed or timed out is dropped; stop() drops them all (a rebuild), busy ones when their invocation ends.
+ * With --concurrency N the function runs as on Lambda Managed Instances instead: one process, N at once (ManagedInstance).
  */
 final class FunctionPool {
     final String name;
@@ -21,6 +22,8 @@ final class FunctionPool {
     private final List<Invoker.Instance> all = new ArrayList<>();
     private int starting;
     private long generation;
+    /** With --concurrency: the function's one managed instance, instead of scale-out. */
+    private ManagedInstance managed;
 
     FunctionPool(String name, Supplier<Path> bootstrap, Supplier<Invoker.Settings> settings, int max, PrintStream logs) {
         this.name = name;
@@ -35,6 +38,7 @@ final class FunctionPool {
      * than start another (the Invoke API keeps one instance per function, as before).
      */
     Invoker.Run invoke(byte[] event, boolean scaleOut) {
+        if (settings.get().managed()) return managed().invoke(event);
         Invoker.Instance i;
         long gen;
         synchronized (this) {
@@ -106,20 +110,27 @@ final class FunctionPool {
         notifyAll();
     }
 
+    private synchronized ManagedInstance managed() {
+        if (managed == null) managed = new ManagedInstance(name, bootstrap, settings, logs);
+        return managed;
+    }
+
     /** How many processes are running now. */
     synchronized int size() {
-        return all.size();
+        return all.size() + (managed == null ? 0 : managed.size());
     }
 
     /** Stops the idle instances now and the busy ones when their invocation ends: the next invoke starts anew. */
     synchronized void stop() {
         generation++;
         for (Invoker.Instance i : new ArrayList<>(idle)) drop(i);
+        if (managed != null) managed.stop();
     }
 
     /** Stops every instance, busy or not (shutdown). */
     synchronized void close() {
         generation++;
         for (Invoker.Instance i : new ArrayList<>(all)) drop(i);
+        if (managed != null) managed.close();
     }
 }

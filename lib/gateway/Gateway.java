@@ -76,7 +76,7 @@ final class Gateway {
             Map<String, String> env = new LinkedHashMap<>(settings.extraEnv());
             env.putIfAbsent("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", url);
             FunctionEnv fe = settings.functionEnv() == null ? null : settings.functionEnv().withManagementEndpoint(url);
-            return new Invoker.Settings(settings.memoryMb(), settings.cpu(), settings.timeoutMillis(), Map.copyOf(env), fe);
+            return settings.withEnv(Map.copyOf(env), fe);
         }, MAX_INSTANCES, System.err));
     }
 
@@ -87,7 +87,13 @@ final class Gateway {
     /** One invocation with its REPORT line logged. scaleOut false: queue on a warm instance (the Invoke API, as before). */
     Invoker.Run invoke(String function, byte[] event, boolean scaleOut) {
         Invoker.Run r = pool(function).invoke(event, scaleOut);
-        err.println(r.report(settings.memoryMb()));
+        // a throttled invoke never ran: Lambda logs no REPORT for it, the caller gets the error
+        if (r.outcome() instanceof Invoker.Throttled) {
+            err.println("invoke-lambda: " + Invoker.describe(function, r));
+        } else {
+            err.println(r.report(settings.memoryMb()));
+            if (r.outcome() instanceof Invoker.TimedOut t && t.stillRunning()) err.println("invoke-lambda: " + Invoker.describe(function, r));
+        }
         err.flush();
         return r;
     }

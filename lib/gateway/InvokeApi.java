@@ -9,7 +9,8 @@ import java.util.Map;
  * /2015-03-31/functions/NAME/invocations, body = event, response = the function's answer, a function error flagged
  * by X-Amz-Function-Error). Each function's process starts on its first invoke and stays warm; concurrent invokes
  * through this API queue on that one instance (the gateway's HTTP and WebSocket fronts scale out). A process that
- * died or timed out is started anew on the next invoke.
+ * died or timed out is started anew on the next invoke. With --concurrency N the one instance takes N invokes at once
+ * and refuses more with 429 TooManyRequestsException, as Lambda Managed Instances do.
  */
 final class InvokeApi {
     static final String PREFIX = "/2015-03-31/functions/";
@@ -39,6 +40,14 @@ final class InvokeApi {
         Invoker.Run r = gateway.invoke(name, event, false);
         if (r.outcome() instanceof Invoker.Answered a) return reply(200, null, a.body());
         if (r.outcome() instanceof Invoker.Failed f) return reply(200, "Unhandled", f.body());
+        if (r.outcome() instanceof Invoker.Throttled) {
+            // Lambda's Invoke throttle: 429 TooManyRequestsException, its Reason and Type as the SDKs parse them
+            String json = new JsonWriter.Obj().put("Reason", "ConcurrentInvocationLimitExceeded").put("Type", "User")
+                    .put("message", "Rate Exceeded.").toString();
+            List<Map.Entry<String, String>> h = new ArrayList<>(List.of(Map.entry("Content-Type", "application/json"),
+                    Map.entry("X-Amzn-ErrorType", "TooManyRequestsException")));
+            return new GatewayRequest.Reply(429, h, json.getBytes(StandardCharsets.UTF_8));
+        }
         return error(r.requestId(), r.outcome(), gateway.settings);
     }
 

@@ -19,9 +19,25 @@ final class Invoker {
 
     /** memoryMb: AWS_LAMBDA_FUNCTION_MEMORY_SIZE; timeout bounds init and the invocation, each. */
     /** functionEnv (may be null): each function's own variables (FunctionEnv), under extraEnv (--env), which wins. */
-    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
+    /** concurrency: 0 for Lambda's on-demand default, else N of a managed instance (ManagedInstance): one process, N at once. */
+    /** extensions: --extension's external extensions, started with every function beside <lambda dir>/extensions/*. */
+    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv, int concurrency,
+                    List<Path> extensions) {
         Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv) {
-            this(memoryMb, cpu, timeoutMillis, extraEnv, null);
+            this(memoryMb, cpu, timeoutMillis, extraEnv, null, 0, List.of());
+        }
+
+        Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
+            this(memoryMb, cpu, timeoutMillis, extraEnv, functionEnv, 0, List.of());
+        }
+
+        /** The same settings with other variables (a gateway's @connections endpoint). */
+        Settings withEnv(Map<String, String> env, FunctionEnv fe) {
+            return new Settings(memoryMb, cpu, timeoutMillis, env, fe, concurrency, extensions);
+        }
+
+        boolean managed() {
+            return concurrency > 0;
         }
 
         Map<String, String> envFor(String function) {
@@ -32,7 +48,7 @@ final class Invoker {
         }
     }
 
-    sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut {}
+    sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut, Throttled {}
 
     /** Init succeeded (smoke without an event). */
     record Ready() implements Outcome {}
@@ -58,7 +74,11 @@ final class Invoker {
     /** The process ended by itself. */
     record Crashed(Phase phase, String how, List<String> lastLines) implements Outcome {}
 
-    record TimedOut(Phase phase, double seconds) implements Outcome {}
+    /** stillRunning: a managed instance's invocation, which Lambda reports as timed out and does not stop. */
+    record TimedOut(Phase phase, double seconds, boolean stillRunning) implements Outcome {}
+
+    /** Refused, not sent: the managed instance already had its AWS_LAMBDA_MAX_CONCURRENCY invocations in flight. */
+    record Throttled(int concurrency) implements Outcome {}
 
     /** requestId null when no event was sent; initMs and durationMs negative when the phase did not finish. */
     record Run(Outcome outcome, String requestId, double initMs, double durationMs, long maxMemoryMb, String how) {
@@ -83,10 +103,15 @@ final class Invoker {
         final Settings settings;
         final FunctionProcess.Launch launch;
         private final RuntimeApi api;
+        private final Extensions extensions;
+        private final String initType;
+        /** Lambda's reason for the SHUTDOWN the extensions get when this instance stops. */
+        private volatile String shutdownReason = "spindown";
         private final FunctionProcess process;
         private final long started = System.nanoTime();
         /** Set by init(): how long the cold start took, or negative. */
         private double initMs = -1;
+        private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
         private Instance(String name, Path bootstrap, Settings s, PrintStream logs) {
             this.name = name;
@@ -97,13 +122,21 @@ final class Invoker {
             } catch (IOException e) {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot start the Runtime API on 127.0.0.1: " + e.getMessage());
             }
-            Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), s.envFor(name));
+            Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), ManagedInstance.env(s, s.envFor(name)));
+            this.initType = env.getOrDefault("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+            Extensions ext = null;
             try {
-                this.process = FunctionProcess.start(bootstrap, launch, env, logs);
+                ext = new Extensions(api, name, Extensions.find(bootstrap, s.extensions()), logs);
+                ext.initStart(initType);
+                // Lambda starts the external extensions first; the runtime once they registered
+                ext.start(s.cpu(), env, started + s.timeoutMillis() * 1_000_000L);
+                this.process = FunctionProcess.start(bootstrap, launch, env, ext.sink("function"));
             } catch (RuntimeException e) {
+                if (ext != null) ext.close();
                 api.close();
                 throw e;
             }
+            this.extensions = ext;
         }
 
         static Instance start(String name, Path bootstrap, Settings s, PrintStream logs) {
@@ -117,7 +150,7 @@ final class Invoker {
         /** Waits until the function asks for its first event: Ready, or how init failed. */
         Outcome init() {
             Object first = await(CompletableFuture.anyOf(api.ready(), api.initError(), process.process().onExit()), settings.timeoutMillis());
-            if (first == null) return new TimedOut(Phase.INIT, settings.timeoutMillis() / 1000.0);
+            if (first == null) return new TimedOut(Phase.INIT, settings.timeoutMillis() / 1000.0, false);
             if (first instanceof RuntimeApi.InitError e) return new InitFailed(e.type(), e.body());
             if (first instanceof Process) {
                 String unknownCpu = process.lastLines().stream().filter(l -> l.contains("unable to find CPU model")).findFirst().orElse(null);
@@ -127,21 +160,70 @@ final class Invoker {
                 }
                 return new Crashed(Phase.INIT, process.howItEnded(), process.lastLines());
             }
-            initMs = ((Long) first - started) / 1e6;
+            long deadline = started + settings.timeoutMillis() * 1_000_000L;
+            try {
+                if (!extensions.api.awaitInit(deadline)) {
+                    String crashed = extensions.api.initError().getNow(null);
+                    extensions.initDone(initType, "timeout", null, (System.nanoTime() - started) / 1e6);
+                    return crashed != null ? new InitFailed(crashed, new byte[0]) : new TimedOut(Phase.INIT, settings.timeoutMillis() / 1000.0, false);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Cli.UserError(ExitCode.INTERRUPTED, "interrupted");
+            }
+            String extensionError = extensions.api.initError().getNow(null);
+            if (extensionError == null && extensions.api.endedBeforeRegistering() > 0) extensionError = "Extension.Crash";
+            if (extensionError != null) {
+                extensions.initDone(initType, "error", extensionError, (System.nanoTime() - started) / 1e6);
+                return new InitFailed(extensionError, new byte[0]);
+            }
+            initMs = (Math.max((Long) first, System.nanoTime()) - started) / 1e6;
+            if (!extensions.any()) initMs = ((Long) first - started) / 1e6;
+            extensions.initDone(initType, "success", null, initMs);
             return new Ready();
         }
 
         /** One event through a function that finished init; initMs: reported once, with the first invocation. */
         Run invoke(byte[] event, boolean reportInit) {
+            return answer(send(event), reportInit);
+        }
+
+        /** An event handed to the Runtime API, counted in flight until the runtime answers it (or the process ends). */
+        record Sent(RuntimeApi.Event event, CompletableFuture<RuntimeApi.Result> result, long nanos) {}
+
+        Sent send(byte[] event) {
             RuntimeApi.Event e = RuntimeApi.Event.of(event, name, settings.timeoutMillis());
-            long sent = System.nanoTime();
-            Object r = await(CompletableFuture.anyOf(api.submit(e), process.process().onExit()), settings.timeoutMillis());
-            double ms = (System.nanoTime() - sent) / 1e6;
-            Outcome o = r == null ? new TimedOut(Phase.INVOKE, settings.timeoutMillis() / 1000.0)
+            inFlight.incrementAndGet();
+            extensions.invoke(e);
+            CompletableFuture<RuntimeApi.Result> f = api.submit(e);
+            f.whenComplete((r, x) -> inFlight.decrementAndGet());
+            return new Sent(e, f, System.nanoTime());
+        }
+
+        /** Invocations handed to the runtime and not answered yet (a timed-out one of a managed instance included). */
+        int inFlight() {
+            return inFlight.get();
+        }
+
+        Run answer(Sent s, boolean reportInit) {
+            Object r = Invoker.await(CompletableFuture.anyOf(s.result(), process.process().onExit()), settings.timeoutMillis());
+            double runtimeMs = (System.nanoTime() - s.nanos()) / 1e6;
+            Outcome o = r == null ? new TimedOut(Phase.INVOKE, settings.timeoutMillis() / 1000.0, settings.managed() && alive())
                     : r instanceof RuntimeApi.Answer a ? new Answered(a.body())
                     : r instanceof RuntimeApi.FunctionError f ? new Failed(f.type(), f.body())
                     : new Crashed(Phase.INVOKE, process.howItEnded(), process.lastLines());
-            return new Run(o, e.requestId(), reportInit ? initMs : -1, ms, process.maxMemoryMb(), launch.how());
+            String status = o instanceof Answered ? "success" : o instanceof Failed ? "error" : o instanceof TimedOut ? "timeout" : "failure";
+            String errorType = o instanceof Failed f ? f.type() : o instanceof TimedOut ? "Sandbox.Timedout" : o instanceof Crashed ? "Runtime.ExitError" : null;
+            if (!(o instanceof Answered || o instanceof Failed) && !settings.managed()) shutdownReason = o instanceof TimedOut ? "timeout" : "failure";
+            long produced = o instanceof Answered a ? a.body().length : -1;
+            extensions.runtimeDone(s.event(), status, errorType, runtimeMs, produced);
+            // the invocation ends when every extension asked for its next event: its time is in the REPORT's Duration
+            if (o instanceof Answered || o instanceof Failed) extensions.awaitIdle(s.nanos() + settings.timeoutMillis() * 1_000_000L);
+            double ms = (System.nanoTime() - s.nanos()) / 1e6;
+            if (!extensions.any()) ms = runtimeMs;
+            double init = reportInit ? initMs : -1;
+            extensions.report(s.event(), status, errorType, ms, settings.memoryMb(), process.maxMemoryMb(), init);
+            return new Run(o, s.event().requestId(), init, ms, process.maxMemoryMb(), launch.how());
         }
 
         /** A Run for an init that did not reach invocation/next (or, with Ready, for a smoke check without an event). */
@@ -152,6 +234,7 @@ final class Invoker {
         @Override
         public void close() {
             process.close();
+            extensions.shutdown(shutdownReason);
             api.close();
         }
     }
@@ -197,7 +280,12 @@ final class Invoker {
         if (o instanceof TimedOut t) {
             return "Task timed out after " + String.format(Locale.ROOT, "%.2f", t.seconds()) + " seconds"
                     + (t.phase() == Phase.INIT ? " (during init: it never asked the Runtime API for an event)" : "")
-                    + "; the process was stopped";
+                    + (t.stillRunning() ? "; as on Lambda Managed Instances, the invocation was not stopped and runs on in the process"
+                    : "; the process was stopped");
+        }
+        if (o instanceof Throttled t) {
+            return "TooManyRequestsException: Rate Exceeded. (" + t.concurrency() + " invocations already in flight in the managed instance, "
+                    + "its AWS_LAMBDA_MAX_CONCURRENCY; Lambda Managed Instances refuse more until one ends)";
         }
         return "ok";
     }

@@ -70,6 +70,11 @@ final class RuntimeApi implements AutoCloseable {
         server.start();
     }
 
+    /** Another API on this address: Lambda serves the Extensions and Telemetry APIs beside the Runtime API. */
+    void mount(String prefix, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(prefix, handler);
+    }
+
     /** host:port, for AWS_LAMBDA_RUNTIME_API. */
     String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
