@@ -20,7 +20,7 @@ final class Installer {
      * into place; included files an earlier build copied and this one does not are removed after that.
      */
     static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, long maxSize,
-                                    CompletableFuture<Map<String, String>> tools) {
+                                    CompletableFuture<Map<String, String>> tools, String buildRecord) {
         Path lambdaDir = cfg.lambdaDir;
         boolean severalArches = cfg.targets.size() > 1;
         List<Report.Row> rows = new ArrayList<>();
@@ -58,7 +58,7 @@ final class Installer {
                 rows.add(row);
             }
             if (!failures.isEmpty()) throw Pipeline.rejected(failures, "are too large", lambdaDir);
-            stageManifest(staging, lambdaDir, rows, tools.join());
+            stageManifest(staging, lambdaDir, rows, tools.join(), buildRecord);
             for (Report.Row r : rows) {
                 String key = lambdaDir.relativize(r.bootstrap()).toString();
                 Staged s = staged.get(key);
@@ -116,7 +116,7 @@ final class Installer {
     }
 
     /** manifest.json: this build's rows, and the entries of binaries not built now that are still in place. */
-    static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions) {
+    static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions, String buildRecord) {
         Manifest.Entries kept = Manifest.kept(lambdaDir, rows.stream().map(r -> lambdaDir.relativize(r.bootstrap()).toString()).collect(Collectors.toSet()),
                 rows.stream().filter(r -> !r.isExtension()).map(r -> r.function().name()).collect(Collectors.toSet()),
                 rows.stream().filter(Report.Row::isExtension).map(r -> r.function().name()).collect(Collectors.toSet()));
@@ -124,7 +124,7 @@ final class Installer {
         for (Report.Row r : rows) (r.packaged().kind() == Layout.Kind.FUNCTION ? functions : extensions).add(r.toJson(lambdaDir));
         functions.addAll(kept.functions());
         extensions.addAll(kept.extensions());
-        String manifest = Manifest.render(functions, extensions, versions);
+        String manifest = Manifest.render(functions, extensions, versions, buildRecord);
         staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
     }
 
