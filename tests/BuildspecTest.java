@@ -113,6 +113,9 @@ class BuildspecTest {
         assertEquals(setupValue(setup, "ZIG_VERSION"), vars.get("ZIG_VERSION"));
         assertEquals(setupValue(setup, "ZIGBUILD_VERSION"), vars.get("CARGO_ZIGBUILD_VERSION"));
         assertEquals(setupValue(setup, "SCCACHE_VERSION"), vars.get("SCCACHE_VERSION"));
+        assertEquals(setupValue(setup, "RUST_VERSION"), vars.get("RUST_VERSION"), "setup.sh and the buildspec pin one Rust");
+        String toolchainFile = Files.readString(Repo.ROOT.resolve("rust-toolchain.toml"));
+        assertTrue(toolchainFile.contains("channel = \"" + vars.get("RUST_VERSION") + "\""), "rust-toolchain.toml selects another Rust:\n" + toolchainFile);
         String rustc = Proc.run(Repo.ROOT, "rustc", "-V").out;
         assertTrue(rustc.startsWith("rustc " + vars.get("RUST_VERSION") + " "), "the buildspec pins Rust " + vars.get("RUST_VERSION") + ", the suite runs " + rustc);
         // Every command is a YAML string (a ": " inside an unquoted command makes it a mapping, which CodeBuild rejects).

@@ -161,14 +161,14 @@ class PackagingTest {
         assertNull(Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "lto", "thin"));
         assertEquals(Map.entry("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1"), Profiles.defaultSetting(Profiles.read(m), "release", Map.of(), "codegen-units", "1"));
         Target arm = Target.of(null, "arm64", null), x86 = Target.of(null, "x86_64", null);
-        TargetCpu.Flags plain = TargetCpu.of(arm, Map.of(), List.of());
+        RustFlags.Added plain = ParsersTest.cpu(arm, Map.of(), List.of());
         assertEquals(List.of("--config", "build.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"), plain.cargoArgs());
         assertEquals(Map.of("CFLAGS_aarch64_unknown_linux_musl", "-mcpu=neoverse-n1", "CXXFLAGS_aarch64_unknown_linux_musl", "-mcpu=neoverse-n1"),
                 plain.env());
-        TargetCpu.Flags x = TargetCpu.of(x86, Map.of(), List.of());
+        RustFlags.Added x = ParsersTest.cpu(x86, Map.of(), List.of());
         assertEquals(List.of(), x.cargoArgs(), "no CPU choice for x86_64");
         assertEquals(Map.of(), x.env());
-        TargetCpu.Flags chosen = TargetCpu.of(arm, Map.of("RUSTFLAGS", "-C target-cpu=native"), List.of());
+        RustFlags.Added chosen = ParsersTest.cpu(arm, Map.of("RUSTFLAGS", "-C target-cpu=generic"), List.of());
         assertEquals(List.of(), chosen.cargoArgs(), "the user's own target-cpu wins");
         assertNull(chosen.env().get("RUSTFLAGS"));
     }

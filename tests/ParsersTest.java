@@ -101,24 +101,24 @@ class ParsersTest {
         Target arm = Target.of(SPEC, "arm64", null);
         String tv = "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS";
         // Each environment source, in cargo's order: the flag joins the one cargo will read.
-        assertEquals("-C opt-level=s -C target-cpu=neoverse-n1", TargetCpu.of(arm, Map.of("RUSTFLAGS", "-C opt-level=s", tv, "-C x"), List.of()).env().get("RUSTFLAGS"));
+        assertEquals("-C opt-level=s -C target-cpu=neoverse-n1", cpu(arm, Map.of("RUSTFLAGS", "-C opt-level=s", tv, "-C x"), List.of()).env().get("RUSTFLAGS"));
         assertEquals("-C\u001fopt-level=s\u001f-C\u001ftarget-cpu=neoverse-n1",
-                TargetCpu.of(arm, Map.of("CARGO_ENCODED_RUSTFLAGS", "-C\u001fopt-level=s", "RUSTFLAGS", "-C y"), List.of()).env().get("CARGO_ENCODED_RUSTFLAGS"));
-        assertEquals("-C x -C target-cpu=neoverse-n1", TargetCpu.of(arm, Map.of(tv, "-C x"), List.of()).env().get(tv));
+                cpu(arm, Map.of("CARGO_ENCODED_RUSTFLAGS", "-C\u001fopt-level=s", "RUSTFLAGS", "-C y"), List.of()).env().get("CARGO_ENCODED_RUSTFLAGS"));
+        assertEquals("-C x -C target-cpu=neoverse-n1", cpu(arm, Map.of(tv, "-C x"), List.of()).env().get(tv));
         // Config files: the same key as the user's, which cargo joins; target rustflags beat [build] ones.
         assertEquals(List.of("--config", "target.'aarch64-unknown-linux-musl'.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
-                TargetCpu.of(arm, Map.of(), List.of("[target.aarch64-unknown-linux-musl]\nrustflags = [\"-C\", \"link-self-contained=no\"]\n")).cargoArgs());
+                cpu(arm, Map.of(), List.of("[target.aarch64-unknown-linux-musl]\nrustflags = [\"-C\", \"link-self-contained=no\"]\n")).cargoArgs());
         assertEquals(List.of("--config", "target.'aarch64-unknown-linux-musl'.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
-                TargetCpu.of(arm, Map.of(), List.of("[target.'cfg(target_os = \"linux\")']\nrustflags = [\"--cfg\", \"x\"]\n")).cargoArgs());
+                cpu(arm, Map.of(), List.of("[target.'cfg(target_os = \"linux\")']\nrustflags = [\"--cfg\", \"x\"]\n")).cargoArgs());
         assertEquals(List.of("--config", "build.rustflags = [\"-C\", \"target-cpu=neoverse-n1\"]"),
-                TargetCpu.of(arm, Map.of(), List.of("[build]\nrustflags = [\"--cfg\", \"mine\"]\n")).cargoArgs());
-        assertEquals("-C z -C target-cpu=neoverse-n1", TargetCpu.of(arm, Map.of("CARGO_BUILD_RUSTFLAGS", "-C z"), List.of()).env().get("CARGO_BUILD_RUSTFLAGS"));
+                cpu(arm, Map.of(), List.of("[build]\nrustflags = [\"--cfg\", \"mine\"]\n")).cargoArgs());
+        assertEquals("-C z -C target-cpu=neoverse-n1", cpu(arm, Map.of("CARGO_BUILD_RUSTFLAGS", "-C z"), List.of()).env().get("CARGO_BUILD_RUSTFLAGS"));
         // C: the first of the variables the cc crate reads; a CPU or arch the user chose stays.
-        assertEquals("-O2 -mcpu=neoverse-n1", TargetCpu.of(arm, Map.of("CFLAGS", "-O2"), List.of()).env().get("CFLAGS"));
-        TargetCpu.Flags march = TargetCpu.of(arm, Map.of("CFLAGS_aarch64-unknown-linux-musl", "-march=armv8.2-a", "CFLAGS", "-O2"), List.of());
+        assertEquals("-O2 -mcpu=neoverse-n1", cpu(arm, Map.of("CFLAGS", "-O2"), List.of()).env().get("CFLAGS"));
+        RustFlags.Added march = cpu(arm, Map.of("CFLAGS_aarch64-unknown-linux-musl", "-march=armv8.2-a", "CFLAGS", "-O2"), List.of());
         assertNull(march.env().get("CFLAGS_aarch64-unknown-linux-musl"));
         assertNull(march.env().get("CFLAGS"), "cc reads the target's variable first: CFLAGS is not the one to change");
-        assertEquals(List.of(), TargetCpu.of(Target.of(SPEC, "x86_64", null), Map.of(), List.of()).cargoArgs());
+        assertEquals(List.of(), cpu(Target.of(SPEC, "x86_64", null), Map.of(), List.of()).cargoArgs());
     }
 
     @Test
@@ -211,5 +211,14 @@ class ParsersTest {
         assertEquals(Path.of("/h/.cargo"), RustHomes.cargo(Map.of("HOME", "/h")));
         assertEquals(Path.of("/h/.rustup"), RustHomes.rustup(Map.of("HOME", "/h", "CARGO_HOME", "/c")));
         assertEquals(Path.of(System.getProperty("user.home"), ".cargo"), RustHomes.cargo(Map.of()));
+    }
+
+    /** The tuned build's CPU flags as the build applies them: the Rust flag in the rustflags source cargo reads, and the C variables. */
+    static RustFlags.Added cpu(Target t, Map<String, String> env, List<String> configs) {
+        TargetCpu.Flags f = TargetCpu.of(t, env, configs);
+        RustFlags.Added r = RustFlags.append(t, env, configs, f.rust());
+        Map<String, String> all = new java.util.LinkedHashMap<>(r.env());
+        all.putAll(f.env());
+        return new RustFlags.Added(r.cargoArgs(), all);
     }
 }

@@ -97,7 +97,7 @@ final class Checkup {
         rows.add(rust.cargo(cargoV.join()));
         rows.add(rust.std(dir, rustcV.join(), sysroot.join(), rustup.join(), buildStd.join()));
         rows.add(zig.zig(zigFound.join(), pip, python));
-        rows.add(zig.cargoZigbuild(czb.join(), cargoV.join(), pip));
+        rows.add(zig.cargoZigbuild(czb.join(), cargoV.join(), pip, rustcV.join().ok() ? RustChecks.releaseOf(rustcV.join().out) : null));
         rows.add(rust.linker(dir));
         Check[] d = docker.join();
         rows.add(d[0]);

@@ -10,6 +10,15 @@ import java.util.stream.Stream;
 
 /** The Rust rows: rustc and cargo (and whose toolchain), the target's std, and a linker for native builds. */
 final class RustChecks {
+    /**
+     * The oldest rustc measured to build and run this project's workspaces (the suite ran on it, 2026-11-27), and the
+     * combination measured with today's stable (2026-12-01: the suite, and a lambda_runtime bootstrap under qemu).
+     */
+    static final String OLDEST_MEASURED = "1.95.0";
+    static final String WORKING = "rustc 1.99.1 with cargo-zigbuild 0.24.0 and zig 0.15.2";
+    /** Rust 1.98 began passing --fix-cortex-a53-843419 to the aarch64 linker; zig rejects it unless cargo-zigbuild drops it (0.23+). */
+    static final String CORTEX_FIX_RUST = "1.98.0", CORTEX_FIX_ZIGBUILD = "0.23.0";
+
     private final Map<String, String> env;
     private final Platform platform;
     private final Target target;
@@ -28,7 +37,27 @@ final class RustChecks {
             return Check.of(Check.Status.FAIL, "rustc", "rustc", null, v.why())
                     .fix("see `rustup show` (is the toolchain selected here installed?)");
         }
-        return Check.ok("rustc", "rustc", releaseOf(v.out), toolchain(rustup, sysroot));
+        String release = releaseOf(v.out);
+        if (olderThanMeasured(release)) {
+            return Check.of(Check.Status.WARN, "rustc", "rustc", release, toolchain(rustup, sysroot) + "; older than " + OLDEST_MEASURED
+                    + ", the oldest measured to work; measured to work: " + WORKING)
+                    .fix("rustup toolchain install 1.99.1 --profile minimal --target " + target.cargoTriple
+                            + ", then select it (rust-toolchain.toml: channel = \"1.99.1\", or rustup default 1.99.1)");
+        }
+        return Check.ok("rustc", "rustc", release, toolchain(rustup, sysroot));
+    }
+
+    /** Whether a rustc release (1.96.0, 1.100.0-nightly) is older than the oldest measured to work; false when unreadable. */
+    static boolean olderThanMeasured(String release) {
+        return compare(release, OLDEST_MEASURED) < 0;
+    }
+
+    /** Dotted versions compared by number, pre-release words dropped; 0 when either is unreadable. */
+    static int compare(String a, String b) {
+        if (a == null || b == null) return 0;
+        String x = a.replaceFirst("[-+].*$", ""), y = b.replaceFirst("[-+].*$", "");
+        if (!x.matches("\\d+(\\.\\d+)*") || !y.matches("\\d+(\\.\\d+)*")) return 0;
+        return ElfReader.compareVersions(x, y);
     }
 
     Check cargo(Probe v) {

@@ -39,8 +39,13 @@ final class ZigChecks {
         return Check.ok("zig", "zig", used.version(), how + "; a version measured to work with cargo-zigbuild 0.24.0");
     }
 
-    Check cargoZigbuild(Probe czb, Probe cargo, Pip pip) {
+    Check cargoZigbuild(Probe czb, Probe cargo, Pip pip, String rustcRelease) {
         String alt = "cargo install --locked cargo-zigbuild";
+        if (czb.ok() && tooOldForRust(czb.version(), rustcRelease)) {
+            return Check.of(Check.Status.WARN, "cargo-zigbuild", "cargo-zigbuild", czb.version(), czb.tool + "; rustc " + rustcRelease
+                    + " passes --fix-cortex-a53-843419 to the linker, which zig rejects unless cargo-zigbuild " + RustChecks.CORTEX_FIX_ZIGBUILD
+                    + "+ drops it; measured to work: " + RustChecks.WORKING).fix(pip.install("cargo-zigbuild==0.24.0").text);
+        }
         if (czb.ok()) return Check.ok("cargo-zigbuild", "cargo-zigbuild", czb.version(), czb.tool.toString());
         String why = czb.found() ? czb.why() : "cargo-zigbuild not found on PATH";
         Check.Fix f = pip.install("cargo-zigbuild");
@@ -50,6 +55,11 @@ final class ZigChecks {
             why += "; or: " + alt;
         }
         return Check.of(Check.Status.MISSING, "cargo-zigbuild", "cargo-zigbuild", null, why).fix(f);
+    }
+
+    /** Rust 1.98+ with a cargo-zigbuild before 0.23: the link fails on the flag that release began to pass. */
+    static boolean tooOldForRust(String zigbuild, String rustc) {
+        return RustChecks.compare(rustc, RustChecks.CORTEX_FIX_RUST) >= 0 && RustChecks.compare(zigbuild, RustChecks.CORTEX_FIX_ZIGBUILD) < 0;
     }
 
     /** pip for the python cargo-zigbuild uses: run by --fix unless that python is externally managed or has no pip. */

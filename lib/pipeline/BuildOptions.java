@@ -87,6 +87,11 @@ final class BuildOptions {
             + "Syft, Trivy and Grype read) nor write its CycloneDX file <name>.cdx.json next to it")
     boolean noSbom;
 
+    @Option(names = "--reproduce", paramLabel = "MANIFEST", description = "rebuild what MANIFEST (a manifest.json) lists from "
+            + "scratch: a copy of its workspace in a temporary folder, a fresh target folder, the arguments it records; then say "
+            + "per function \"same sha256\" or what differs (size, the first differing ELF section); exit 1 on a difference")
+    Path reproduce;
+
     @Option(names = "--json", description = "print the report as JSON on stdout (cargo's output goes to stderr)")
     boolean json;
 

@@ -19,7 +19,7 @@ final class Installer {
      * into place; included files an earlier build copied and this one does not are removed after that.
      */
     static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, long maxSize,
-                                    ToolVersions tools) {
+                                    ToolVersions tools, String buildRecord) {
         Path lambdaDir = cfg.lambdaDir;
         boolean severalArches = cfg.targets.size() > 1;
         List<Report.Row> rows = new ArrayList<>();
@@ -63,7 +63,7 @@ final class Installer {
             }
             if (!failures.isEmpty()) throw Pipeline.rejected(failures, "are too large", lambdaDir);
             // Nothing installed afresh (a no-op build): the manifest's recorded tool versions still describe what is in place.
-            stageManifest(staging, lambdaDir, rows, staged.isEmpty() ? tools.forUnchanged(lambdaDir) : tools.get());
+            stageManifest(staging, lambdaDir, rows, staged.isEmpty() ? tools.forUnchanged(lambdaDir) : tools.get(), buildRecord);
             for (Report.Row r : rows) {
                 String key = lambdaDir.relativize(r.bootstrap()).toString();
                 Staged s = staged.get(key);
@@ -128,7 +128,7 @@ final class Installer {
     }
 
     /** manifest.json: this build's rows, and the entries of binaries not built now that are still in place. */
-    static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions) {
+    static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions, String buildRecord) {
         Manifest.Entries kept = Manifest.kept(lambdaDir, rows.stream().map(r -> lambdaDir.relativize(r.bootstrap()).toString()).collect(Collectors.toSet()),
                 rows.stream().filter(r -> !r.isExtension()).map(r -> r.function().name()).collect(Collectors.toSet()),
                 rows.stream().filter(Report.Row::isExtension).map(r -> r.function().name()).collect(Collectors.toSet()));
@@ -136,7 +136,7 @@ final class Installer {
         for (Report.Row r : rows) (r.packaged().kind() == Layout.Kind.FUNCTION ? functions : extensions).add(r.toJson(lambdaDir));
         functions.addAll(kept.functions());
         extensions.addAll(kept.extensions());
-        String manifest = Manifest.render(functions, extensions, versions);
+        String manifest = Manifest.render(functions, extensions, versions, buildRecord);
         staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
     }
 

@@ -67,9 +67,16 @@ final class Manifest {
     }
 
     static String render(List<String> functions, List<String> extensions, Map<String, String> tools) {
+        return render(functions, extensions, tools, null);
+    }
+
+    /** build: BuildRecord's JSON, or null (a manifest then has no "build" and cannot be reproduced). */
+    static String render(List<String> functions, List<String> extensions, Map<String, String> tools, String build) {
         JsonWriter.Obj t = new JsonWriter.Obj();
         tools.forEach(t::put);
-        return new JsonWriter.Obj().put("schema_version", ManifestReader.SCHEMA_VERSION).put("functions", new JsonWriter.Raw(JsonWriter.array(functions)))
-                .put("extensions", new JsonWriter.Raw(JsonWriter.array(extensions))).put("tools", t) + "\n";
+        JsonWriter.Obj m = new JsonWriter.Obj().put("schema_version", ManifestReader.SCHEMA_VERSION).put("functions", new JsonWriter.Raw(JsonWriter.array(functions)))
+                .put("extensions", new JsonWriter.Raw(JsonWriter.array(extensions))).put("tools", t);
+        if (build != null) m.put("build", new JsonWriter.Raw(build));
+        return m + "\n";
     }
 }

@@ -19,7 +19,7 @@ final class Pipeline<T> {
     private final Builder<T> builder;
     private final CommandLine.Model.CommandSpec spec;
     private final BuildOptions o;
-    private final Path cwd = Path.of("").toAbsolutePath();
+    private final Path cwd;
     private final Map<String, String> env = new HashMap<>(System.getenv());
     /** Made once the options are checked (finding sccache is one of the checks). */
     private PipelineContext c;
@@ -27,14 +27,22 @@ final class Pipeline<T> {
     /** What the options ask for, every one checked before cargo runs. */
     private record Settings(String maxGlibc, long maxSize, Path manifest) {}
 
-    private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder) {
+    private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder, Path cwd, Map<String, String> envSet) {
         this.spec = spec;
         this.o = o;
         this.builder = builder;
+        this.cwd = cwd;
+        env.putAll(envSet);
     }
 
     static int run(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<?> builder) {
-        return new Pipeline<>(spec, o, builder).run();
+        if (o.reproduce != null) return Reproduce.run(spec, o, builder);
+        return new Pipeline<>(spec, o, builder, Path.of("").toAbsolutePath(), Map.of()).run();
+    }
+
+    /** A build as if started in cwd with these variables set (--reproduce's rebuild in its copy). */
+    static int run(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<?> builder, Path cwd, Map<String, String> envSet) {
+        return new Pipeline<>(spec, o, builder, cwd, envSet).run();
     }
 
     private int run() {
@@ -64,9 +72,10 @@ final class Pipeline<T> {
         for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), failures));
         if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir);
 
-        List<Report.Row> rows = Installer.install(c, cfg, built, s.maxSize(), tools);
+        String record = BuildRecord.json(spec, cfg.lambdaDir, ws.root, s.manifest(), c.cwd(), cfg.profile, cfg.targets, tune, steps);
+        List<Report.Row> rows = Installer.install(c, cfg, built, s.maxSize(), tools, record);
         List<String> smokeFailures = new ArrayList<>();
-        if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir, rows, tools, smokeFailures);
+        if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir, rows, tools, record, smokeFailures);
 
         Report.print(spec.commandLine().getOut(), o.json, builder.label(), steps.stream().map(Planner.Step::plan).toList(), rows, cache);
         if (!smokeFailures.isEmpty()) {
@@ -85,7 +94,7 @@ final class Pipeline<T> {
         long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
         boolean cached = CompileCache.wanted(o.sccache, env);
         Path sccache = cached && !builder.inContainer() ? CompileCache.find(env) : null;
-        c = new PipelineContext(spec, o, spec.commandLine().getErr(), spec.name(), cwd, env, cached, sccache);
+        c = new PipelineContext(spec, o, spec.commandLine().getErr(), spec.name(), cwd, env, cached, sccache, builder.inContainer());
         return new Settings(maxGlibc, maxSize, Workspace.findManifest(o.manifestPath, cwd));
     }
 

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One target's cargo call: the release settings the workspace leaves open, CPU flags, the compile cache. */
+/** One target's cargo call: the release settings the workspace leaves open, CPU flags, path remaps, the compile cache. */
 final class Planner {
     private Planner() {}
 
@@ -26,12 +26,19 @@ final class Planner {
             added.put(e.getKey(), e.getValue());
             shown.add(want.getKey() + "=" + want.getValue());
         }
+        TargetCpu.refuseNative(target, env, configs);
+        List<String> rust = new ArrayList<>();
         if (tune != Tune.NONE) {
             TargetCpu.Flags cpu = TargetCpu.of(target, env, configs);
-            cargoArgs.addAll(cpu.cargoArgs());
+            rust.addAll(cpu.rust());
             added.putAll(cpu.env());
             shown.addAll(cpu.shown());
         }
+        // With or without tuning: the same source gives the same bytes wherever it is built (PathRemap).
+        rust.addAll(PathRemap.flags(PathRemap.pairs(ws.root, ws.targetDir, env, !c.inContainer(), RustFlags.userTexts(target, env, configs))));
+        RustFlags.Added flags = RustFlags.append(target, env, configs, rust);
+        cargoArgs.addAll(flags.cargoArgs());
+        added.putAll(flags.env());
         Map<String, String> planEnv = new HashMap<>(env);
         planEnv.putAll(added);
         // In a container the wrapper is the image's sccache, found by name; the workspace is mounted at its own path.

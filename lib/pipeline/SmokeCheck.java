@@ -15,7 +15,7 @@ final class SmokeCheck {
      * go into the rows and a rewritten manifest.json; failures are collected for one line each. Extensions are
      * not functions: they are not started.
      */
-    static List<Report.Row> run(PipelineContext c, Path lambdaDir, List<Report.Row> rows, ToolVersions tools,
+    static List<Report.Row> run(PipelineContext c, Path lambdaDir, List<Report.Row> rows, ToolVersions tools, String buildRecord,
                                 List<String> failures) {
         BuildOptions o = c.o();
         Invoker.Settings settings = new Invoker.Settings(128, "neoverse-n1", (long) (o.smokeTimeout * 1000), Map.of());
@@ -43,7 +43,7 @@ final class SmokeCheck {
             out.add(r.withSmoke(new Report.Smoke(ok, run.initMs(), detail)));
         }
         try (Install.Staging staging = new Install.Staging()) {
-            Installer.stageManifest(staging, lambdaDir, out, tools.get());
+            Installer.stageManifest(staging, lambdaDir, out, tools.get(), buildRecord);
             staging.commit();
         }
         return out;
