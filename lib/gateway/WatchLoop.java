@@ -11,7 +11,8 @@ import java.util.function.Predicate;
  * front: the Invoke API, Function URLs, HTTP/REST/ALB routes, WebSocket routes) waits for the build instead
  * of reaching the old one: after a build that succeeded it starts the new bootstrap, after one that failed it
  * is served by the previous build (one line says so). Changes made while a build runs make the next build.
- * A change to a package that is not a function (a library) rebuilds, and holds, every function.
+ * A change to a package that is not a function (a library) rebuilds, and holds, every function. Packages whose
+ * build failed are built again with the next change, so a fix elsewhere also brings in their change.
  */
 final class WatchLoop implements AutoCloseable {
     private final Workspace ws;
@@ -24,6 +25,8 @@ final class WatchLoop implements AutoCloseable {
     private final Set<String> queued = new LinkedHashSet<>();
     /** Being built now: their functions wait. */
     private final Set<String> building = new LinkedHashSet<>();
+    /** Changed, and their last build failed: built again with the next change, whichever package that is. */
+    private final Set<String> failed = new LinkedHashSet<>();
     /** Functions whose waiting request was logged during this hold (one line per function per build). */
     private final Set<String> told = new LinkedHashSet<>();
     private final Watcher watcher;
@@ -101,8 +104,10 @@ final class WatchLoop implements AutoCloseable {
                     }
                 }
                 if (closed) return;
-                take = new LinkedHashSet<>(queued);
+                take = new LinkedHashSet<>(failed);
+                take.addAll(queued);
                 queued.clear();
+                failed.clear();
                 dirty.removeAll(take);
                 building.addAll(take);
             }
@@ -125,6 +130,7 @@ final class WatchLoop implements AutoCloseable {
             }
             err.flush();
             synchronized (this) {
+                if (!ok) failed.addAll(take);
                 building.clear();
                 told.removeIf(f -> !holds(dirty, f));
                 notifyAll();

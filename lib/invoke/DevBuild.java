@@ -53,16 +53,23 @@ final class DevBuild {
         return ws.functions.stream().filter(f -> pkgs.isEmpty() || pkgs.contains(f.pkg())).toList();
     }
 
-    /** `cargo zigbuild` for the Lambda target, dev profile, the changed packages' functions; the command line. */
-    List<String> command(List<Workspace.Function> fs) {
+    /**
+     * `cargo zigbuild` for the Lambda target, dev profile, every function: the same selection each time, so cargo
+     * resolves the dependencies' features once (`-p` of one package would build them again with that package's
+     * features alone) and compiles only what changed; unchanged functions are not linked again.
+     */
+    List<String> command() {
         List<String> cmd = new ArrayList<>(List.of("cargo", "zigbuild", "--profile", PROFILE, "--target", TRIPLE));
-        fs.stream().map(Workspace.Function::pkg).distinct().forEach(p -> cmd.addAll(List.of("-p", p)));
-        fs.forEach(f -> cmd.addAll(List.of("--bin", f.name())));
+        ws.functions.stream().map(Workspace.Function::pkg).distinct().forEach(p -> cmd.addAll(List.of("-p", p)));
+        ws.functions.forEach(f -> cmd.addAll(List.of("--bin", f.name())));
         cmd.addAll(cpuArgs);
         return cmd;
     }
 
-    /** Builds and installs the functions of the changed packages (all for an empty set); true when it built. Cargo's output goes to out. */
+    /**
+     * Builds, then installs the functions of the changed packages (all for an empty set, or when a library changed);
+     * true when it built. Cargo's output goes to out.
+     */
     boolean build(Set<String> changed) {
         List<Workspace.Function> fs = functionsFor(changed);
         if (fs.isEmpty()) return true;
@@ -70,7 +77,7 @@ final class DevBuild {
             throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "cargo-zigbuild not found on PATH (the dev build runs `cargo zigbuild`): "
                     + "install it with `pip install cargo-zigbuild ziglang`, or run `jbang doctor@. --fix`; --host builds for this machine instead");
         }
-        if (Exec.stream(ws.root, command(fs), env, out, out).exit != 0) return false;
+        if (Exec.stream(ws.root, command(), env, out, out).exit != 0) return false;
         Path built = ws.targetDir.resolve(TRIPLE).resolve(Target.profileDir(PROFILE));
         for (Workspace.Function f : fs) install(built.resolve(f.name()), dir.resolve(f.name()).resolve("bootstrap"));
         return true;
