@@ -27,6 +27,9 @@ final class DevBuild {
     private final Map<String, String> env;
     private final List<String> cpuArgs;
     private final PrintStream out;
+    /** cargo-zigbuild's own cargo call (its command and environment), captured once: rebuilds run it directly. */
+    private List<String> replay;
+    private Map<String, String> replayEnv;
 
     DevBuild(Workspace ws, Map<String, String> env, PrintStream out) {
         this.ws = ws;
@@ -37,8 +40,27 @@ final class DevBuild {
         TargetCpu.Flags cpu = TargetCpu.of(target, env, configs);
         Map<String, String> e = new HashMap<>(env);
         e.putAll(cpu.env());
+        String python = realPython(ws.root, e);
+        if (python != null) e.put("CARGO_ZIGBUILD_PYTHON_PATH", python);
         this.env = Map.copyOf(e);
         this.cpuArgs = cpu.cargoArgs();
+    }
+
+    /**
+     * cargo-zigbuild starts zig through `python3 -m ziglang` three times per link; where python3 is a version
+     * manager's shim (pyenv's is a chain of shell scripts) that costs seconds per rebuild. The interpreter the
+     * shim resolves to, asked once, is what CARGO_ZIGBUILD_PYTHON_PATH then names (unless it is set already):
+     * the same python, without the shim. Null when there is nothing to resolve.
+     */
+    static String realPython(Path dir, Map<String, String> env) {
+        if (env.containsKey("CARGO_ZIGBUILD_PYTHON_PATH")) return null;
+        try {
+            Exec.Result r = Exec.capture(dir, List.of("python3", "-c", "import os, sys; print(os.path.realpath(sys.executable))"), env, 60);
+            String p = r.out.strip();
+            return r.exit == 0 && !p.isEmpty() && Files.isExecutable(Path.of(p)) ? p : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** What is served, for the log line at start. */
@@ -77,10 +99,61 @@ final class DevBuild {
             throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "cargo-zigbuild not found on PATH (the dev build runs `cargo zigbuild`): "
                     + "install it with `pip install cargo-zigbuild ziglang`, or run `jbang doctor@. --fix`; --host builds for this machine instead");
         }
-        if (Exec.stream(ws.root, command(), env, out, out).exit != 0) return false;
+        if (replay == null) {
+            if (Exec.stream(ws.root, command(), env, out, out).exit != 0) return false;
+            capture();
+        } else if (Exec.stream(ws.root, replay, replayEnv, out, out).exit != 0) {
+            return false;
+        }
         Path built = ws.targetDir.resolve(TRIPLE).resolve(Target.profileDir(PROFILE));
         for (Workspace.Function f : fs) install(built.resolve(f.name()), dir.resolve(f.name()).resolve("bootstrap"));
         return true;
+    }
+
+    /**
+     * `cargo zigbuild` spends seconds before cargo starts (finding and probing zig and the C compilers, under a
+     * version manager's shim more): that is paid once. cargo-zigbuild runs cargo as $CARGO says; here that is a
+     * script that writes down its arguments and environment, which each rebuild then runs with the real cargo:
+     * the very command cargo-zigbuild would run (its zig linker wrappers included). When the capture fails,
+     * every build runs `cargo zigbuild`.
+     */
+    private void capture() {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempDirectory("lambda-dev-cargo");
+            Path script = tmp.resolve("cargo");
+            Files.writeString(script, "#!/bin/sh\nenv -0 > \"$0.env\"\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$0.args\"\n");
+            script.toFile().setExecutable(true, false);
+            List<String> cmd = new ArrayList<>(List.of("cargo-zigbuild"));
+            cmd.addAll(command().subList(1, command().size()));
+            Map<String, String> e = new HashMap<>(env);
+            e.put("CARGO", script.toString());
+            Exec.Result r = Exec.capture(ws.root, cmd, e, 300);
+            Path args = tmp.resolve("cargo.args"), vars = tmp.resolve("cargo.env");
+            if (r.exit != 0 || !Files.isRegularFile(args) || !Files.isRegularFile(vars)) return;
+            List<String> a = new ArrayList<>(List.of(Exec.which("cargo", env).map(Path::toString).orElse("cargo")));
+            a.addAll(List.of(Files.readString(args).split("\0")));
+            if (a.size() < 2 || !a.get(1).equals("build")) return;
+            Map<String, String> v = new HashMap<>();
+            for (String kv : Files.readString(vars).split("\0")) {
+                int i = kv.indexOf('=');
+                if (i > 0) v.put(kv.substring(0, i), kv.substring(i + 1));
+            }
+            v.remove("CARGO");
+            replay = List.copyOf(a);
+            replayEnv = Map.copyOf(v);
+        } catch (IOException | RuntimeException e) {
+            // every build runs cargo zigbuild
+        } finally {
+            if (tmp != null) {
+                try (var files = Files.list(tmp)) {
+                    for (Path f : files.toList()) Files.deleteIfExists(f);
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a temp folder left
+                }
+            }
+        }
     }
 
     private static void install(Path from, Path to) {
