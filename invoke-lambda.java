@@ -2,6 +2,7 @@
 //JAVA 17+
 //SOURCES lib/cli/*.java lib/elf/*.java
 //SOURCES lib/common/*.java lib/invoke/*.java lib/gateway/*.java
+//SOURCES lib/pipeline/TargetCpu.java
 //MAIN InvokeLambda
 //CDS
 //DESCRIPTION Run a built bootstrap (the artifact you deploy) against a local Lambda Runtime API, under qemu for ARM64; --serve for a local Invoke endpoint
@@ -78,9 +79,14 @@ class InvokeLambda implements Callable<Integer> {
             + "a fast edit-run loop; the deployed artifact is the lambda folder's bootstrap, which runs without it")
     boolean host;
 
-    @Option(names = "--watch", description = "with --serve: rebuild a package when its files change (build-lambda, or cargo build "
-            + "with --host) and restart its functions on their next invoke")
+    @Option(names = "--watch", description = "with --serve: build the dev build (cargo zigbuild for aarch64-unknown-linux-musl, "
+            + "debug, into <target dir>/lambda-dev), serve it, rebuild a package when its files change and restart only its functions; "
+            + "a request waits for a rebuild under way")
     boolean watch;
+
+    @Option(names = "--release", description = "with --watch: rebuild with build-lambda instead (the release bootstraps of the lambda "
+            + "folder, which build-lambda verifies and --smoke checks)")
+    boolean release;
 
     @Option(names = "--verbose", description = "show stack traces of unexpected errors")
     boolean verbose;
@@ -110,6 +116,15 @@ class InvokeLambda implements Callable<Integer> {
         if (timeout <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0 seconds");
         if (memory < 128 || memory > 10240) throw new CommandLine.ParameterException(spec.commandLine(), "--memory is from 128 to 10240 MB, as on Lambda");
         if (watch && !serve) throw new CommandLine.ParameterException(spec.commandLine(), "--watch goes with --serve");
+        if (release && (!watch || host)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), host ? "--release and --host: choose one (--host builds for this machine)"
+                    : "--release goes with --watch (without --watch, --serve serves the lambda folder's release bootstraps already)");
+        }
+        boolean dev = watch && !release && !host;
+        if (dev && lambdaDir != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lambda-dir names the release bootstraps: with --watch add --release "
+                    + "(the dev build goes to <target dir>/lambda-dev)");
+        }
         if (serve && name != null) throw new CommandLine.ParameterException(spec.commandLine(), "--serve serves every function: give no NAME");
         if (concurrency != null && concurrency < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency is at least 1 (leave it out for on-demand)");
@@ -131,6 +146,11 @@ class InvokeLambda implements Callable<Integer> {
             }
             source = Rebuild.hostSource(w);
             rebuild = changed -> Rebuild.host(w, changed);
+        } else if (dev) {
+            DevBuild d = new DevBuild(ws, System.getenv(), System.err);
+            source = d.start();
+            System.err.println("invoke-lambda: serving " + d.describe());
+            rebuild = d::build;
         } else {
             Path dir = Functions.lambdaDir(lambdaDir, manifestPath);
             source = FunctionSource.lambdaDir(dir);

@@ -220,14 +220,14 @@ class InvokeLambdaTest {
     }
 
     @Test
-    void watchRebuildsAChangedFunctionAndItsNextInvokeRunsTheNewBuild() throws Exception {
+    void watchReleaseRebuildsAChangedFunctionWithBuildLambdaAndItsNextInvokeRunsTheNewBuild() throws Exception {
         Path ws = Repo.scratch("watch").resolve("ws");
         assertEquals(0, Proc.run(Repo.ROOT, "cp", "-r", LiteBuild.WORKSPACE.toString(), ws.toString()).exit);
         Install.deleteTree(ws.resolve("target"));
         Proc built = Proc.jbang(java.util.Map.of("NO_COLOR", "1"), "build-lambda@.", "--manifest-path", ws.resolve("Cargo.toml").toString());
         assertEquals(0, built.exit, built.toString());
         Path log = ws.resolve("serve.log");
-        Process server = new ProcessBuilder(Repo.ROOT.resolve("jbang").toString(), "invoke-lambda@.", "--serve", "--watch", "--port", "0",
+        Process server = new ProcessBuilder(Repo.ROOT.resolve("jbang").toString(), "invoke-lambda@.", "--serve", "--watch", "--release", "--port", "0",
                 "--manifest-path", ws.resolve("Cargo.toml").toString()).directory(Repo.ROOT.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

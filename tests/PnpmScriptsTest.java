@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class PnpmScriptsTest {
     static final List<String> GUIDE_SCRIPTS = List.of("build", "build:lambda", "build:lambda:clean", "build:lambda:docker",
-            "build:lambda:native", "build:lambda:smart", "build:native", "dev");
+            "build:lambda:native", "build:lambda:smart", "build:native", "dev", "dev:release");
 
     private static Path checkout;
 
@@ -91,5 +91,21 @@ class PnpmScriptsTest {
             }
         }
         assertTrue(names.containsAll(GUIDE_SCRIPTS), "missing: " + GUIDE_SCRIPTS.stream().filter(s -> !names.contains(s)).toList());
+    }
+
+    /** `pnpm dev` watches (the dev build), `pnpm dev:release` serves the release build, here and in what lambda-init writes. */
+    @Test
+    @Tag("fast")
+    void devWatchesAndDevReleaseRebuildsTheReleaseArtifact() throws IOException {
+        com.eclipsesource.json.JsonObject scripts = com.eclipsesource.json.Json.parse(Files.readString(Repo.ROOT.resolve("package.json")))
+                .asObject().get("scripts").asObject();
+        Map<String, String> init = WorkspaceInit.scripts(new ToolsRef("tools", null));
+        for (Map<String, String> s : List.of(Map.of("dev", scripts.getString("dev", ""), "dev:release", scripts.getString("dev:release", "")), init)) {
+            List<String> dev = List.of(s.get("dev").split(" ")), release = List.of(s.get("dev:release").split(" "));
+            assertTrue(dev.containsAll(List.of("--serve", "--watch")) && !dev.contains("--release"), "dev: " + dev);
+            assertTrue(release.containsAll(List.of("--serve", "--watch", "--release")), "dev:release: " + release);
+            assertEquals(String.join(" ", dev).replace(" --watch", " --watch --release"), String.join(" ", release),
+                    "dev:release is dev with --release");
+        }
     }
 }

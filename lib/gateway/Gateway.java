@@ -56,6 +56,8 @@ final class Gateway {
     private final ConnectionsApi connections;
     private Server server;
     volatile int port;
+    /** --watch: an invocation waits while its function's package is being rebuilt. */
+    volatile WatchLoop watch;
 
     Gateway(FunctionSource source, Invoker.Settings settings, RouteTable routes, Path web, PrintWriter err) {
         this.source = source;
@@ -86,6 +88,8 @@ final class Gateway {
 
     /** One invocation with its REPORT line logged. scaleOut false: queue on a warm instance (the Invoke API, as before). */
     Invoker.Run invoke(String function, byte[] event, boolean scaleOut) {
+        WatchLoop w = watch;
+        if (w != null) w.await(function);
         Invoker.Run r = pool(function).invoke(event, scaleOut);
         // a throttled invoke never ran: Lambda logs no REPORT for it, the caller gets the error
         if (r.outcome() instanceof Invoker.Throttled) {
@@ -336,23 +340,8 @@ final class Gateway {
         Path web = appFile == null ? null : appFile.toAbsolutePath().getParent().resolve("web");
         Gateway g = new Gateway(source, s, routes, web, err);
         g.start(bind, port);
-        Watcher watcher = watch == null ? null : new Watcher(watch.packageDirs, changed -> {
-            err.println("invoke-lambda: changed: " + String.join(", ", changed) + "; rebuilding");
-            err.flush();
-            if (!rebuild.test(changed)) {
-                err.println("invoke-lambda: the rebuild failed (above); still serving the previous build");
-                err.flush();
-                return;
-            }
-            boolean lib = changed.stream().anyMatch(p -> watch.functions.stream().noneMatch(f -> f.pkg().equals(p)));
-            for (Workspace.Function f : watch.functions) {
-                if (lib || changed.contains(f.pkg())) {
-                    g.stopFunctions(f.name()::equals);
-                    err.println("invoke-lambda: " + f.name() + " rebuilt: its next invoke starts the new build");
-                }
-            }
-            err.flush();
-        });
+        WatchLoop watcher = watch == null ? null : new WatchLoop(watch, g, rebuild, err);
+        g.watch = watcher;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (watcher != null) watcher.close();
             g.stop();

@@ -32,7 +32,8 @@ final class WorkspaceInit {
         s.put("build:native", "cargo build --bins");
         s.put("verify:lambda", ref.command("verify-elf") + " target/lambda");
         s.put("doctor:lambda", ref.command("doctor")); // not "doctor": `pnpm doctor` is pnpm's own command
-        s.put("dev", ref.command("invoke-lambda") + " --serve");
+        s.put("dev", ref.command("invoke-lambda") + " --serve --watch");
+        s.put("dev:release", ref.command("invoke-lambda") + " --serve --watch --release");
         return s;
     }
 

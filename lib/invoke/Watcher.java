@@ -16,16 +16,25 @@ import java.util.stream.Stream;
 
 /**
  * Watches each package's folder (every subfolder, target/ and hidden ones left out) with the platform's
- * file watcher, and reports which packages changed: one call per burst of changes (an editor's save is
- * several events), after 300 ms of quiet.
+ * file watcher, and reports which packages changed: onEvent at once for each change (the gateway holds that
+ * package's requests from then on), and onChange once per burst of changes (an editor's save is several events),
+ * after QUIET_MS of quiet.
  */
 final class Watcher implements AutoCloseable {
     private final WatchService service;
     private final Map<WatchKey, String> owners = new HashMap<>();
     private final Map<WatchKey, Path> dirs = new HashMap<>();
     private final Thread thread;
+    private final Consumer<String> onEvent;
+    /** How long a burst of changes must be quiet before onChange. */
+    static final long QUIET_MS = 150;
 
     Watcher(Map<String, Path> packageDirs, Consumer<Set<String>> onChange) throws IOException {
+        this(packageDirs, pkg -> {}, onChange);
+    }
+
+    Watcher(Map<String, Path> packageDirs, Consumer<String> onEvent, Consumer<Set<String>> onChange) throws IOException {
+        this.onEvent = onEvent;
         service = FileSystems.getDefault().newWatchService();
         for (Map.Entry<String, Path> e : packageDirs.entrySet()) registerTree(e.getKey(), e.getValue());
         thread = new Thread(() -> loop(onChange), "watch");
@@ -58,7 +67,7 @@ final class Watcher implements AutoCloseable {
             while (true) {
                 WatchKey k = service.take();
                 Set<String> changed = new LinkedHashSet<>();
-                for (; k != null; k = service.poll(300, TimeUnit.MILLISECONDS)) {
+                for (; k != null; k = service.poll(QUIET_MS, TimeUnit.MILLISECONDS)) {
                     String pkg = owners.get(k);
                     for (var ev : k.pollEvents()) {
                         Path child = dirs.get(k).resolve((Path) ev.context());
@@ -70,7 +79,7 @@ final class Watcher implements AutoCloseable {
                                 // gone again already
                             }
                         }
-                        if (pkg != null) changed.add(pkg);
+                        if (pkg != null && changed.add(pkg)) onEvent.accept(pkg);
                     }
                     k.reset();
                 }

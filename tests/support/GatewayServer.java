@@ -34,13 +34,20 @@ final class GatewayServer implements AutoCloseable {
     }
 
     GatewayServer(List<String> args) throws Exception {
+        this(args, java.util.Map.of());
+    }
+
+    /** env: variables added to the server's environment (CARGO_TARGET_DIR, say). */
+    GatewayServer(List<String> args, java.util.Map<String, String> env) throws Exception {
         log = Repo.scratch("gateway").resolve("serve.log");
         List<String> cmd = new ArrayList<>(List.of(Repo.ROOT.resolve("jbang").toString(), "invoke-lambda@.", "--serve", "--port", "0"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(Repo.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("NO_COLOR", "1");
+        pb.environment().putAll(env);
         process = pb.start();
-        url = waitFor(Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)/"), "serving").group(1);
+        // Serving may follow a first build (--watch's dev build of a fresh target folder): minutes on a loaded machine.
+        url = waitFor(Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)/"), "serving", 1200).group(1);
     }
 
     String log() throws Exception {
@@ -49,13 +56,17 @@ final class GatewayServer implements AutoCloseable {
 
     /** The first match of pattern in the log, waiting up to 300 s; fails if the server ends first. */
     Matcher waitFor(Pattern pattern, String what) throws Exception {
-        for (int i = 0; i < 3000; i++) {
+        return waitFor(pattern, what, 300);
+    }
+
+    Matcher waitFor(Pattern pattern, String what, int seconds) throws Exception {
+        for (int i = 0; i < seconds * 10; i++) {
             Matcher m = pattern.matcher(Files.readString(log));
             if (m.find()) return m;
             assertTrue(process.isAlive(), "the gateway ended before " + what + ": " + Files.readString(log));
             Thread.sleep(100);
         }
-        throw new AssertionError("no " + what + " in 300 s: " + Files.readString(log));
+        throw new AssertionError("no " + what + " in " + seconds + " s: " + Files.readString(log));
     }
 
     /** How many times text occurs in the log. */
