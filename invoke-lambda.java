@@ -2,7 +2,7 @@
 //JAVA 17+
 //SOURCES lib/cli/*.java lib/elf/*.java
 //SOURCES lib/common/*.java lib/invoke/*.java lib/gateway/*.java
-//SOURCES lib/pipeline/TargetCpu.java
+//SOURCES lib/pipeline/TargetCpu.java lib/pipeline/RustFlags.java
 //MAIN InvokeLambda
 //CDS
 //DESCRIPTION Run a built bootstrap (the artifact you deploy) against a local Lambda Runtime API, under qemu for ARM64; --serve for a local Invoke endpoint

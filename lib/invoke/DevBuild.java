@@ -38,12 +38,14 @@ final class DevBuild {
         Target target = Target.of(null, "arm64", null);
         List<String> configs = CargoConfig.files(ws.root, env).stream().map(CargoConfig::read).toList();
         TargetCpu.Flags cpu = TargetCpu.of(target, env, configs);
+        RustFlags.Added rust = RustFlags.append(target, env, configs, cpu.rust());
         Map<String, String> e = new HashMap<>(env);
         e.putAll(cpu.env());
+        e.putAll(rust.env());
         String python = realPython(ws.root, e);
         if (python != null) e.put("CARGO_ZIGBUILD_PYTHON_PATH", python);
         this.env = Map.copyOf(e);
-        this.cpuArgs = cpu.cargoArgs();
+        this.cpuArgs = rust.cargoArgs();
     }
 
     /**
