@@ -131,11 +131,22 @@ class InvokeLambda implements Callable<Integer> {
         }
         Path bootstrap = source.executable(name);
         byte[] body = readEvent();
-        Invoker.Run r = Invoker.run(name, bootstrap, body, settings, System.err);
+        // A streamed response is printed piece by piece as it comes, byte for byte (its HTTP prelude included,
+        // as InvokeWithResponseStream hands it to SDK callers).
+        ResponseStream.Listener print = new ResponseStream.Listener() {
+            public void start(String contentType) {}
+
+            public void chunk(byte[] bytes) {
+                System.out.write(bytes, 0, bytes.length);
+                System.out.flush();
+            }
+        };
+        Invoker.Run r = Invoker.run(name, bootstrap, body, settings, System.err, print);
         System.err.println("invoke-lambda: " + name + " ran " + r.how());
         System.err.println(r.report(memory));
         System.err.flush();
         Invoker.Outcome o = r.outcome();
+        if (o instanceof Invoker.Streamed st && st.errorType() == null) return ExitCode.OK.code;
         if (o instanceof Invoker.Answered a) {
             System.out.write(a.body());
             System.out.flush();

@@ -5,6 +5,7 @@
 //DEPS org.junit.jupiter:junit-jupiter-params:5.10.2
 //DEPS org.yaml:snakeyaml:2.4
 //DEPS com.networknt:json-schema-validator:1.5.6
+//DEPS software.amazon.awssdk:eventstream:2.57.8
 //DEPS org.seleniumhq.selenium:selenium-java:4.27.0
 //SOURCES *Test.java
 //SOURCES support/*.java

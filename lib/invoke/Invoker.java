@@ -32,7 +32,7 @@ final class Invoker {
         }
     }
 
-    sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut {}
+    sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut, Streamed {}
 
     /** Init succeeded (smoke without an event). */
     record Ready() implements Outcome {}
@@ -41,6 +41,12 @@ final class Invoker {
 
     /** The function reported an error (or Lambda refused its answer: too large). */
     record Failed(String type, byte[] body) implements Outcome {}
+
+    /**
+     * A streamed response, forwarded piece by piece to the invoke's listener as it came; bytes: how many.
+     * errorType null: it completed; else the stream failed midway (errorMessage: the runtime's own words).
+     */
+    record Streamed(String contentType, long bytes, String errorType, String errorMessage) implements Outcome {}
 
     /** The runtime reported an init error through init/error. */
     record InitFailed(String type, byte[] body) implements Outcome {}
@@ -87,6 +93,8 @@ final class Invoker {
         private final long started = System.nanoTime();
         /** Set by init(): how long the cold start took, or negative. */
         private double initMs = -1;
+        /** The function's AWS_REGION: its ARN's region. */
+        private final String region;
 
         private Instance(String name, Path bootstrap, Settings s, PrintStream logs) {
             this.name = name;
@@ -98,6 +106,7 @@ final class Invoker {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot start the Runtime API on 127.0.0.1: " + e.getMessage());
             }
             Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), s.envFor(name));
+            this.region = env.getOrDefault("AWS_REGION", "us-east-1");
             try {
                 this.process = FunctionProcess.start(bootstrap, launch, env, logs);
             } catch (RuntimeException e) {
@@ -133,15 +142,52 @@ final class Invoker {
 
         /** One event through a function that finished init; initMs: reported once, with the first invocation. */
         Run invoke(byte[] event, boolean reportInit) {
-            RuntimeApi.Event e = RuntimeApi.Event.of(event, name, settings.timeoutMillis());
+            return invoke(event, reportInit, null, null);
+        }
+
+        /**
+         * The same with the caller's client context (Lambda-Runtime-Client-Context, null: none) and, for a response
+         * the runtime streams, a listener that gets each piece as it arrives (the outcome is then Streamed). Without a
+         * listener a streamed response is collected and answered whole, as a buffered Invoke answers it.
+         */
+        Run invoke(byte[] event, boolean reportInit, String clientContext, ResponseStream.Listener listener) {
+            RuntimeApi.Event e = RuntimeApi.Event.of(event, name, region, settings.timeoutMillis(), clientContext);
             long sent = System.nanoTime();
+            long deadline = sent + settings.timeoutMillis() * 1_000_000L;
             Object r = await(CompletableFuture.anyOf(api.submit(e), process.process().onExit()), settings.timeoutMillis());
+            if (r instanceof RuntimeApi.Streamed s) r = stream(s.stream(), listener, deadline);
             double ms = (System.nanoTime() - sent) / 1e6;
             Outcome o = r == null ? new TimedOut(Phase.INVOKE, settings.timeoutMillis() / 1000.0)
+                    : r instanceof Outcome done ? done
                     : r instanceof RuntimeApi.Answer a ? new Answered(a.body())
                     : r instanceof RuntimeApi.FunctionError f ? new Failed(f.type(), f.body())
                     : new Crashed(Phase.INVOKE, process.howItEnded(), process.lastLines());
             return new Run(o, e.requestId(), reportInit ? initMs : -1, ms, process.maxMemoryMb(), launch.how());
+        }
+
+        /** Forwards (or collects) a streamed response until it ends: an Outcome, or null when the deadline passed. */
+        private Outcome stream(ResponseStream s, ResponseStream.Listener listener, long deadline) {
+            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+            ResponseStream.Listener to = listener != null ? listener : new ResponseStream.Listener() {
+                public void start(String contentType) {}
+
+                public void chunk(byte[] b) {
+                    whole.writeBytes(b);
+                }
+            };
+            ResponseStream.End end;
+            try {
+                end = s.pump(to, deadline);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new Cli.UserError(ExitCode.INTERRUPTED, "interrupted");
+            }
+            if (end == null) return null;
+            if (listener != null) return new Streamed(s.contentType(), end.bytes(), end.errorType(), end.errorMessage());
+            if (end.failed()) {
+                return new Failed(end.errorType(), RuntimeApi.error(end.errorType(), end.errorMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return new Answered(whole.toByteArray());
         }
 
         /** A Run for an init that did not reach invocation/next (or, with Ready, for a smoke check without an event). */
@@ -158,10 +204,15 @@ final class Invoker {
 
     /** event null: init only (the smoke check without an event). logs: where the function's output goes. */
     static Run run(String name, Path bootstrap, byte[] event, Settings s, PrintStream logs) {
+        return run(name, bootstrap, event, s, logs, null);
+    }
+
+    /** The same; a response the function streams goes to listener piece by piece (null: collected). */
+    static Run run(String name, Path bootstrap, byte[] event, Settings s, PrintStream logs, ResponseStream.Listener listener) {
         try (Instance i = Instance.start(name, bootstrap, s, logs)) {
             Outcome init = i.init();
             if (!(init instanceof Ready) || event == null) return i.initRun(init);
-            return i.invoke(event, true);
+            return i.invoke(event, true, null, listener);
         }
     }
 
@@ -188,6 +239,7 @@ final class Invoker {
     static String what(Run r) {
         Outcome o = r.outcome();
         if (o instanceof Failed f) return "the function returned an error: " + f.type();
+        if (o instanceof Streamed s && s.errorType() != null) return "the response stream failed after " + s.bytes() + " bytes: " + s.errorType() + ": " + s.errorMessage();
         if (o instanceof InitFailed f) return "init failed: the runtime reported " + f.type() + " (Runtime.InitError)";
         if (o instanceof Crashed c) {
             List<String> said = c.lastLines().stream().filter(l -> !l.isBlank() && !l.startsWith("note: run with `RUST_BACKTRACE")).toList();
