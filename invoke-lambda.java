@@ -24,8 +24,10 @@ import java.util.concurrent.Callable;
         description = {"Start <lambda dir>/NAME/bootstrap as Lambda would (its environment, a Runtime API on 127.0.0.1; "
                 + "under qemu-user with -cpu neoverse-n1 when it is ARM64 and this host is not), send it one event, print its "
                 + "answer on stdout exactly as it sent it, and on stderr its own output and a REPORT line.",
-                "With --serve: a local gateway for every function: Lambda's Invoke API (POST /2015-03-31/functions/NAME/invocations), "
-                + "Function URLs (/lambda-url/NAME/...), and app.json's HTTP API, REST API, ALB and WebSocket API routes with @connections "
+                "A response the function streams is printed piece by piece as it comes.",
+                "With --serve: a local gateway for every function: Lambda's Invoke API (POST /2015-03-31/functions/NAME/invocations) "
+                + "and InvokeWithResponseStream (POST /2021-11-15/functions/NAME/response-streaming-invocations), "
+                + "Function URLs (/lambda-url/NAME/..., streaming), and app.json's HTTP API, REST API, ALB and WebSocket API routes with @connections "
                 + "(docs/guides/local-gateway.md)."})
 @ExitCodes({ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.FUNCTION_CRASHED, ExitCode.TIMED_OUT, ExitCode.INTERNAL})
 class InvokeLambda implements Callable<Integer> {
