@@ -86,6 +86,48 @@ class StreamingProtocolTest {
         }
     }
 
+    /** Real chunked trailers, as the Runtime API documents them (no crates.io runtime sends them; a hand-written client does). */
+    @Test
+    void realTrailersEndTheStreamAsARuntimeStreamErrorAndTheApiKeepsServingStandIn() throws Exception {
+        try (RuntimeApi api = new RuntimeApi()) {
+            Streamed s = post(api);
+            s.chunk("one");
+            s.until("one");
+            var out = s.socket().getOutputStream();
+            out.write(("0\r\nLambda-Runtime-Function-Error-Type: Custom.Broke\r\nLambda-Runtime-Function-Error-Body: "
+                    + Base64.getEncoder().encodeToString("it broke".getBytes()) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            ResponseStream.End end = s.end.get(30, TimeUnit.SECONDS);
+            assertEquals("Runtime.StreamError", end.errorType(), "the JDK server cannot read trailers: the stream is reported broken");
+            assertEquals(3, end.bytes());
+            s.socket().close();
+            RuntimeApi.Event next = RuntimeApi.Event.of("{\"n\":2}".getBytes(), "fn", 30_000);
+            api.submit(next);
+            HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + api.address() + RuntimeApi.PREFIX + "invocation/next")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(next.requestId(), again.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElse(""), "the next invocation is served");
+        }
+    }
+
+    @Test
+    void aStreamOverLambdasLimitEndsWithResponseSizeTooLargeAfterWhatFitted() throws Exception {
+        assertEquals(209_715_200L, ResponseStream.MAX_BYTES, "Lambda's 200 MB for a streamed response");
+        // the same path with a 1 MB limit: 3 MB offered in 64 KB reads
+        ResponseStream s = new ResponseStream("application/octet-stream", 1024 * 1024);
+        CompletableFuture<ResponseStream.End> read = CompletableFuture.supplyAsync(() -> s.readFrom(new java.io.ByteArrayInputStream(new byte[3 * 1024 * 1024])));
+        long[] got = {0};
+        ResponseStream.End end = s.pump(new ResponseStream.Listener() {
+            public void start(String contentType) {}
+
+            public void chunk(byte[] bytes) {
+                got[0] += bytes.length;
+            }
+        }, System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+        assertEquals("Function.ResponseSizeTooLarge", end.errorType(), end.toString());
+        assertEquals(1024 * 1024, got[0], "everything up to the limit was forwarded, nothing beyond");
+        assertEquals(end, read.get(30, TimeUnit.SECONDS));
+    }
+
     @Test
     void eventStreamFramesDecodeWithTheAwsSdkDecoderAndTheirCrcsAreChecked() {
         byte[] chunk = EventStream.payloadChunk("chunk 1\n".getBytes());

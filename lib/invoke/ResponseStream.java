@@ -43,10 +43,21 @@ final class ResponseStream {
     }
 
     private final String contentType;
-    private final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
+    /** Bounded: a slow client slows the function down (TCP back-pressure) instead of filling memory. */
+    private final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>(256);
+    /** Set when the invoking side stopped taking pieces (deadline passed): the reader then drops them. */
+    private volatile boolean abandoned;
+
+    private final long maxBytes;
 
     ResponseStream(String contentType) {
+        this(contentType, MAX_BYTES);
+    }
+
+    /** maxBytes: Lambda's limit, or a smaller one for tests. */
+    ResponseStream(String contentType, long maxBytes) {
         this.contentType = contentType == null ? "application/octet-stream" : contentType;
+        this.maxBytes = maxBytes;
     }
 
     String contentType() {
@@ -69,7 +80,7 @@ final class ResponseStream {
                             end = e;
                             break;
                         }
-                        pieces.add(held);
+                        hand(held);
                         total += held.length;
                     }
                     end = new End(null, null, total);
@@ -93,20 +104,32 @@ final class ResponseStream {
                         continue;
                     }
                 }
-                if (total + piece.length > MAX_BYTES) {
+                if (total + piece.length > maxBytes) {
                     end = new End("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size ("
-                            + MAX_BYTES + " bytes).", total);
+                            + maxBytes + " bytes).", total);
                     body.transferTo(java.io.OutputStream.nullOutputStream());
                     break;
                 }
                 total += piece.length;
-                pieces.add(piece);
+                hand(piece);
             }
         } catch (IOException e) {
             end = new End("Runtime.StreamError", "the response stream broke off: " + e.getMessage(), total);
         }
-        pieces.add(end);
+        hand(end);
         return end;
+    }
+
+    /** Queues a piece (or the End), waiting while the queue is full, unless the invoking side went away. */
+    private void hand(Object piece) {
+        try {
+            while (!abandoned && !pieces.offer(piece, 200, TimeUnit.MILLISECONDS)) {
+                // the consumer is slower than the function: wait
+            }
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+            abandoned = true;
+        }
     }
 
     /**
@@ -123,9 +146,12 @@ final class ResponseStream {
         }
         while (true) {
             long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) return null;
-            Object p = pieces.poll(left, TimeUnit.NANOSECONDS);
-            if (p == null) return null;
+            Object p = left <= 0 ? null : pieces.poll(left, TimeUnit.NANOSECONDS);
+            if (p == null) {
+                abandoned = true;
+                pieces.clear();
+                return null;
+            }
             if (p instanceof End e) return e;
             if (deaf) continue;
             try {
