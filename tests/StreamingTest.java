@@ -125,6 +125,24 @@ class StreamingTest {
         }
     }
 
+    /** API Gateway's HTTP APIs do not stream: the route's answer comes whole, after the function sent its last chunk. */
+    @Test
+    void anHttpApiRouteAnswersTheCollectedStreamOnceItEndsAsTheServiceDoes() throws Exception {
+        Path lambda = InvokeFixtures.realRuntime();
+        Path app = Repo.scratch("streaming-app").resolve("app.json");
+        Files.writeString(app, "{\"httpApi\":{\"routes\":[{\"route\":\"GET /stream\",\"function\":\"stream-http\"}]}}");
+        try (GatewayServer g = new GatewayServer(List.of("--lambda-dir", lambda.toString(), "--app", app.toString()))) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(g.url + "/stream")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(g.log().contains(CHUNK_3), "nothing reached the client before the last chunk was sent");
+            assertEquals(201, r.statusCode(), r.body());
+            assertEquals("chunk 1\nchunk 2\nchunk 3\n", r.body());
+            assertEquals(List.of("flavour=streamed"), r.headers().allValues("set-cookie"));
+            assertEquals(String.valueOf(r.body().length()), r.headers().firstValue("content-length").orElse(""), "a buffered answer");
+            assertTrue(r.headers().firstValue("apigw-requestid").isPresent(), r.headers().toString());
+        }
+    }
+
     @Test
     void theCliPrintsEachChunkAsItComes() throws Exception {
         Path lambda = InvokeFixtures.realRuntime();
