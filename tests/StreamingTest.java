@@ -173,5 +173,11 @@ class StreamingTest {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
+        Files.writeString(ev, event("/fail"));
+        Proc failed = InvokeFixtures.invoke("stream-http", "--lambda-dir", lambda.toString(), "--event", ev.toString());
+        assertEquals(1, failed.exit, failed.toString());
+        assertTrue(failed.out.endsWith("\0\0\0\0\0\0\0\0chunk 1\n"), "what was streamed, and not the error lines: " + failed.out);
+        assertTrue(failed.err.contains("invoke-lambda: stream-http: the response stream failed after " + failed.out.getBytes(StandardCharsets.UTF_8).length
+                + " bytes: Runtime.StreamError: the stream broke after chunk 1"), failed.err);
     }
 }
