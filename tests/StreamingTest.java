@@ -122,6 +122,11 @@ class StreamingTest {
             StringBuilder sent = new StringBuilder();
             for (Message m : fm.subList(0, fm.size() - 1)) sent.append(new String(m.getPayload(), StandardCharsets.UTF_8));
             assertTrue(sent.toString().endsWith("chunk 1\n"), "chunk 1 and nothing after it: " + sent);
+
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(g.url + "/2021-11-15/functions/nope/response-streaming-invocations"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, unknown.statusCode(), "refused before any stream, as Invoke refuses it");
+            assertEquals("ResourceNotFoundException", Json.parse(unknown.body()).asObject().getString("errorType", ""), unknown.body());
         }
     }
 
