@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * What lambda_runtime 1.5 makes of the Runtime API's headers, for real under qemu: tests/fixtures/real-runtime's
- * context-rt answers with its Context (deadline, ARN, trace id, client context) and the environment it runs with.
+ * headers-rt answers with its Context (deadline, ARN, trace id, client context) and the environment it runs with.
  */
 class RuntimeContextTest {
     @Test
@@ -21,7 +21,7 @@ class RuntimeContextTest {
         var lambda = InvokeFixtures.realRuntime();
         try (GatewayServer g = new GatewayServer(List.of("--lambda-dir", lambda.toString(), "--timeout", "20"))) {
             HttpClient http = HttpClient.newHttpClient();
-            URI uri = URI.create(g.url + "/2015-03-31/functions/context-rt/invocations");
+            URI uri = URI.create(g.url + "/2015-03-31/functions/headers-rt/invocations");
             String context = Base64.getEncoder().encodeToString("{\"custom\":{\"k\":\"v\"}}".getBytes());
             long before = System.currentTimeMillis();
             HttpResponse<String> first = http.send(HttpRequest.newBuilder(uri).header("X-Amz-Client-Context", context)
@@ -31,7 +31,7 @@ class RuntimeContextTest {
             JsonObject a = Json.parse(first.body()).asObject();
             long deadline = a.get("deadline").asLong();
             assertTrue(deadline >= before + 20_000 && deadline <= after + 20_000, "epoch ms, --timeout from the invoke: " + deadline);
-            assertEquals("arn:aws:lambda:us-east-1:123456789012:function:context-rt", a.getString("arn", ""));
+            assertEquals("arn:aws:lambda:us-east-1:123456789012:function:headers-rt", a.getString("arn", ""));
             String trace = a.getString("traceId", "");
             assertTrue(trace.matches("Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0"), trace);
             assertEquals(trace, a.getString("traceEnv", ""), "lambda_runtime sets _X_AMZN_TRACE_ID from Lambda-Runtime-Trace-Id");
