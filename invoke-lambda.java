@@ -25,8 +25,10 @@ import java.util.concurrent.Callable;
         description = {"Start <lambda dir>/NAME/bootstrap as Lambda would (its environment, a Runtime API on 127.0.0.1; "
                 + "under qemu-user with -cpu neoverse-n1 when it is ARM64 and this host is not), send it one event, print its "
                 + "answer on stdout exactly as it sent it, and on stderr its own output and a REPORT line.",
-                "With --serve: a local gateway for every function: Lambda's Invoke API (POST /2015-03-31/functions/NAME/invocations), "
-                + "Function URLs (/lambda-url/NAME/...), and app.json's HTTP API, REST API, ALB and WebSocket API routes with @connections "
+                "A response the function streams is printed piece by piece as it comes.",
+                "With --serve: a local gateway for every function: Lambda's Invoke API (POST /2015-03-31/functions/NAME/invocations) "
+                + "and InvokeWithResponseStream (POST /2021-11-15/functions/NAME/response-streaming-invocations), "
+                + "Function URLs (/lambda-url/NAME/..., streaming), and app.json's HTTP API, REST API, ALB and WebSocket API routes with @connections "
                 + "(docs/guides/local-gateway.md)."})
 @ExitCodes({ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.FUNCTION_CRASHED, ExitCode.TIMED_OUT, ExitCode.INTERNAL})
 class InvokeLambda implements Callable<Integer> {
@@ -165,11 +167,22 @@ class InvokeLambda implements Callable<Integer> {
         }
         Path bootstrap = source.executable(name);
         byte[] body = readEvent();
-        Invoker.Run r = Invoker.run(name, bootstrap, body, settings, System.err);
+        // A streamed response is printed piece by piece as it comes, byte for byte (its HTTP prelude included,
+        // as InvokeWithResponseStream hands it to SDK callers).
+        ResponseStream.Listener print = new ResponseStream.Listener() {
+            public void start(String contentType) {}
+
+            public void chunk(byte[] bytes) {
+                System.out.write(bytes, 0, bytes.length);
+                System.out.flush();
+            }
+        };
+        Invoker.Run r = Invoker.run(name, bootstrap, body, settings, System.err, print);
         System.err.println("invoke-lambda: " + name + " ran " + r.how());
         System.err.println(r.report(memory));
         System.err.flush();
         Invoker.Outcome o = r.outcome();
+        if (o instanceof Invoker.Streamed st && st.errorType() == null) return ExitCode.OK.code;
         if (o instanceof Invoker.Answered a) {
             System.out.write(a.body());
             System.out.flush();

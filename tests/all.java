@@ -6,6 +6,7 @@
 //DEPS org.yaml:snakeyaml:2.4
 //DEPS com.networknt:json-schema-validator:1.5.9
 //DEPS org.cyclonedx:cyclonedx-core-java:11.0.1
+//DEPS software.amazon.awssdk:eventstream:2.57.8
 //DEPS org.seleniumhq.selenium:selenium-java:4.27.0
 //SOURCES *Test.java
 //SOURCES support/*.java

@@ -38,6 +38,12 @@ final class FunctionPool {
      * than start another (the Invoke API keeps one instance per function, as before).
      */
     Invoker.Run invoke(byte[] event, boolean scaleOut) {
+        return invoke(event, scaleOut, null, null);
+    }
+
+    /** The same with a client context and a listener for a streamed response (Invoker.Instance.invoke). */
+    Invoker.Run invoke(byte[] event, boolean scaleOut, String clientContext, ResponseStream.Listener listener) {
+        // A managed instance answers buffered: its streamed responses are collected (ManagedInstance).
         if (settings.get().managed()) return managed().invoke(event);
         Invoker.Instance i;
         long gen;
@@ -84,14 +90,14 @@ final class FunctionPool {
         }
         Invoker.Run r;
         try {
-            r = i.invoke(event, cold);
+            r = i.invoke(event, cold, clientContext, listener);
         } catch (RuntimeException e) {
             synchronized (this) {
                 drop(i);
             }
             throw e;
         }
-        boolean keep = r.outcome() instanceof Invoker.Answered || r.outcome() instanceof Invoker.Failed;
+        boolean keep = r.outcome() instanceof Invoker.Answered || r.outcome() instanceof Invoker.Failed || r.outcome() instanceof Invoker.Streamed;
         synchronized (this) {
             if (keep && gen == generation && i.alive()) {
                 idle.addFirst(i);

@@ -52,6 +52,7 @@ final class Gateway {
     final Path web;
     private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
     private final InvokeApi invokeApi;
+    private final InvokeStreamApi invokeStreamApi;
     final WebSocketApi webSocket;
     private final ConnectionsApi connections;
     private Server server;
@@ -66,6 +67,7 @@ final class Gateway {
         this.web = web;
         this.err = err;
         this.invokeApi = new InvokeApi(this);
+        this.invokeStreamApi = new InvokeStreamApi(this);
         this.webSocket = new WebSocketApi(this);
         this.connections = new ConnectionsApi(webSocket);
     }
@@ -88,9 +90,14 @@ final class Gateway {
 
     /** One invocation with its REPORT line logged. scaleOut false: queue on a warm instance (the Invoke API, as before). */
     Invoker.Run invoke(String function, byte[] event, boolean scaleOut) {
+        return invoke(function, event, scaleOut, null, null);
+    }
+
+    /** The same with a client context (null: none) and a listener for a response the function streams (null: collect it). */
+    Invoker.Run invoke(String function, byte[] event, boolean scaleOut, String clientContext, ResponseStream.Listener listener) {
         WatchLoop w = watch;
         if (w != null) w.await(function);
-        Invoker.Run r = pool(function).invoke(event, scaleOut);
+        Invoker.Run r = pool(function).invoke(event, scaleOut, clientContext, listener);
         // a throttled invoke never ran: Lambda logs no REPORT for it, the caller gets the error
         if (r.outcome() instanceof Invoker.Throttled) {
             err.println("invoke-lambda: " + Invoker.describe(function, r));
@@ -126,7 +133,8 @@ final class Gateway {
             public boolean handle(Request request, Response response, Callback callback) {
                 GatewayRequest.Reply reply;
                 try {
-                    reply = dispatch(request);
+                    reply = dispatch(request, response, callback);
+                    if (reply == null) return true; // streamed: the callback is completed
                 } catch (Cli.UserError e) {
                     err.println("invoke-lambda: " + e.getMessage());
                     err.flush();
@@ -135,6 +143,10 @@ final class Gateway {
                     err.println("invoke-lambda: " + request.getMethod() + " " + request.getHttpURI().getPath() + ": " + e);
                     err.flush();
                     reply = GatewayRequest.Reply.message(500, "Internal Server Error");
+                }
+                if (response.isCommitted()) {
+                    callback.failed(new java.io.IOException("the response broke off"));
+                    return true;
                 }
                 send(response, reply, callback);
                 return true;
@@ -178,15 +190,26 @@ final class Gateway {
         }
     }
 
-    private GatewayRequest.Reply dispatch(Request request) throws Exception {
+    /** The reply to send, or null when the reply was streamed (and the callback completed). */
+    private GatewayRequest.Reply dispatch(Request request, Response response, Callback callback) throws Exception {
         String path = request.getHttpURI().getPath(), method = request.getMethod();
         if (path == null || path.isEmpty()) path = "/";
-        if (path.startsWith(InvokeApi.PREFIX)) return invokeApi.handle(method, path, body(request, MAX_EVENT));
+        if (path.startsWith(InvokeApi.PREFIX) || path.startsWith(InvokeStreamApi.PREFIX)) {
+            String context;
+            try {
+                context = InvokeApi.clientContext(request.getHeaders().get("X-Amz-Client-Context"));
+            } catch (IllegalArgumentException e) {
+                return InvokeApi.reply(400, null, RuntimeApi.error("InvalidRequestContentException", e.getMessage()));
+            }
+            byte[] event = body(request, MAX_EVENT);
+            if (path.startsWith(InvokeApi.PREFIX)) return invokeApi.handle(method, path, event, context);
+            return invokeStreamApi.handle(method, path, event, context, response, callback);
+        }
         if (ConnectionsApi.matches(path, routes.wsStage)) return connections.handle(method, path, request);
         GatewayRequest r = read(request, path);
         if (r == null) return GatewayRequest.Reply.message(413, "Request Entity Too Large");
         String requestId = GatewayRequest.awsId();
-        if (path.startsWith("/lambda-url/")) return functionUrl(r, path, requestId);
+        if (path.startsWith("/lambda-url/")) return functionUrl(r, path, requestId, response, callback);
         String restPrefix = "/" + routes.restStage;
         if (!routes.rest.isEmpty() && (path.equals(restPrefix) || path.startsWith(restPrefix + "/"))) {
             String below = path.length() == restPrefix.length() ? "/" : path.substring(restPrefix.length());
@@ -227,13 +250,31 @@ final class Gateway {
                 Request.getRemoteAddr(request), request.getConnectionMetaData().getProtocol(), now);
     }
 
-    private GatewayRequest.Reply functionUrl(GatewayRequest r, String path, String requestId) {
+    /** A Function URL (RESPONSE_STREAM when the function streams: FunctionUrlStream); null when it was streamed. */
+    private GatewayRequest.Reply functionUrl(GatewayRequest r, String path, String requestId, Response response, Callback callback) {
         String rest = path.substring("/lambda-url/".length());
         int slash = rest.indexOf('/');
         String name = slash < 0 ? rest : rest.substring(0, slash), below = slash < 0 ? "/" : rest.substring(slash);
         if (!exists(name)) return GatewayRequest.Reply.message(404, "Not Found");
         JsonObject e = HttpApiEvent.event(r, "$default", below, Map.of(), "$default", java.util.UUID.randomUUID().toString(), true);
-        return call(new RouteTable.Route(RouteTable.Front.HTTP_API, "$default", "ANY", List.of(), name, "2.0"), e, RouteTable.Front.HTTP_API, requestId);
+        RouteTable.Route route = new RouteTable.Route(RouteTable.Front.HTTP_API, "$default", "ANY", List.of(), name, "2.0");
+        byte[] bytes = e.toString().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_EVENT) return GatewayRequest.Reply.message(413, "Request Entity Too Large");
+        FunctionUrlStream stream = new FunctionUrlStream(response, List.of(Map.entry("x-amzn-RequestId", requestId)));
+        Invoker.Run run = invoke(name, bytes, true, null, stream);
+        if (run.outcome() instanceof Invoker.Streamed s && s.errorType() == null) {
+            stream.end(callback);
+            return null;
+        }
+        if (!stream.committed()) return translate(route, run, RouteTable.Front.HTTP_API, requestId);
+        logFailure(name, run);
+        stream.abort(callback, Invoker.what(run));
+        return null;
+    }
+
+    void logFailure(String function, Invoker.Run run) {
+        err.println("invoke-lambda: " + Invoker.describe(function, run));
+        err.flush();
     }
 
     private GatewayRequest.Reply httpApi(GatewayRequest r, RouteTable.Match m, String path, String requestId) {
@@ -255,11 +296,16 @@ final class Gateway {
         if (bytes.length > MAX_EVENT) {
             return front == RouteTable.Front.ALB ? AlbEvent.error(413, "Request Entity Too Large") : GatewayRequest.Reply.message(413, "Request Entity Too Large");
         }
-        Invoker.Run run = invoke(route.function(), bytes, true);
+        return translate(route, invoke(route.function(), bytes, true), front, requestId);
+    }
+
+    /** The front's reply to an invoke's outcome. A streamed HTTP response reaches these fronts collected (HttpPrelude). */
+    private GatewayRequest.Reply translate(RouteTable.Route route, Invoker.Run run, RouteTable.Front front, String requestId) {
         GatewayRequest.Reply reply = null;
         if (run.outcome() instanceof Invoker.Answered a) {
             boolean v2 = front == RouteTable.Front.HTTP_API && route.payloadVersion().equals("2.0");
-            reply = v2 ? HttpApiEvent.reply(a.body()) : front == RouteTable.Front.ALB ? AlbEvent.reply(a.body()) : RestApiEvent.reply(a.body());
+            reply = HttpPrelude.reply(a.body());
+            if (reply == null) reply = v2 ? HttpApiEvent.reply(a.body()) : front == RouteTable.Front.ALB ? AlbEvent.reply(a.body()) : RestApiEvent.reply(a.body());
             // "The maximum size of the response JSON that the Lambda function can send is 1 MB": more is a 502.
             if (front == RouteTable.Front.ALB && a.body().length > AlbEvent.MAX_BODY) reply = null;
             if (reply == null) {

@@ -44,6 +44,7 @@ final class Functions {
     static ExitCode exitCode(Invoker.Outcome o) {
         if (o instanceof Invoker.Answered || o instanceof Invoker.Ready) return ExitCode.OK;
         if (o instanceof Invoker.Failed) return ExitCode.CHECK_FAILED;
+        if (o instanceof Invoker.Streamed s) return s.errorType() == null ? ExitCode.OK : ExitCode.CHECK_FAILED;
         if (o instanceof Invoker.TimedOut) return ExitCode.TIMED_OUT;
         return ExitCode.FUNCTION_CRASHED;
     }

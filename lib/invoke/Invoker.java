@@ -48,7 +48,7 @@ final class Invoker {
         }
     }
 
-    sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut, Throttled {}
+    sealed interface Outcome permits Ready, Answered, Failed, InitFailed, Crashed, TimedOut, Throttled, Streamed {}
 
     /** Init succeeded (smoke without an event). */
     record Ready() implements Outcome {}
@@ -57,6 +57,12 @@ final class Invoker {
 
     /** The function reported an error (or Lambda refused its answer: too large). */
     record Failed(String type, byte[] body) implements Outcome {}
+
+    /**
+     * A streamed response, forwarded piece by piece to the invoke's listener as it came; bytes: how many.
+     * errorType null: it completed; else the stream failed midway (errorMessage: the runtime's own words).
+     */
+    record Streamed(String contentType, long bytes, String errorType, String errorMessage) implements Outcome {}
 
     /** The runtime reported an init error through init/error. */
     record InitFailed(String type, byte[] body) implements Outcome {}
@@ -112,6 +118,8 @@ final class Invoker {
         /** Set by init(): how long the cold start took, or negative. */
         private double initMs = -1;
         private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        /** The function's AWS_REGION: its ARN's region. */
+        private final String region;
 
         private Instance(String name, Path bootstrap, Settings s, PrintStream logs) {
             this.name = name;
@@ -124,6 +132,7 @@ final class Invoker {
             }
             Map<String, String> env = FunctionProcess.lambdaEnv(name, bootstrap.getParent(), api.address(), s.memoryMb(), ManagedInstance.env(s, s.envFor(name)));
             this.initType = env.getOrDefault("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+            this.region = env.getOrDefault("AWS_REGION", "us-east-1");
             Extensions ext = null;
             try {
                 ext = new Extensions(api, name, Extensions.find(bootstrap, s.extensions()), logs);
@@ -185,14 +194,27 @@ final class Invoker {
 
         /** One event through a function that finished init; initMs: reported once, with the first invocation. */
         Run invoke(byte[] event, boolean reportInit) {
-            return answer(send(event), reportInit);
+            return invoke(event, reportInit, null, null);
+        }
+
+        /**
+         * The same with the caller's client context (Lambda-Runtime-Client-Context, null: none) and, for a response
+         * the runtime streams, a listener that gets each piece as it arrives (the outcome is then Streamed). Without a
+         * listener a streamed response is collected and answered whole, as a buffered Invoke answers it.
+         */
+        Run invoke(byte[] event, boolean reportInit, String clientContext, ResponseStream.Listener listener) {
+            return answer(send(event, clientContext), reportInit, listener);
         }
 
         /** An event handed to the Runtime API, counted in flight until the runtime answers it (or the process ends). */
         record Sent(RuntimeApi.Event event, CompletableFuture<RuntimeApi.Result> result, long nanos) {}
 
         Sent send(byte[] event) {
-            RuntimeApi.Event e = RuntimeApi.Event.of(event, name, settings.timeoutMillis());
+            return send(event, null);
+        }
+
+        Sent send(byte[] event, String clientContext) {
+            RuntimeApi.Event e = RuntimeApi.Event.of(event, name, region, settings.timeoutMillis(), clientContext);
             inFlight.incrementAndGet();
             extensions.invoke(e);
             CompletableFuture<RuntimeApi.Result> f = api.submit(e);
@@ -206,24 +228,60 @@ final class Invoker {
         }
 
         Run answer(Sent s, boolean reportInit) {
+            return answer(s, reportInit, null);
+        }
+
+        Run answer(Sent s, boolean reportInit, ResponseStream.Listener listener) {
+            long deadline = s.nanos() + settings.timeoutMillis() * 1_000_000L;
             Object r = Invoker.await(CompletableFuture.anyOf(s.result(), process.process().onExit()), settings.timeoutMillis());
+            if (r instanceof RuntimeApi.Streamed st) r = stream(st.stream(), listener, deadline);
             double runtimeMs = (System.nanoTime() - s.nanos()) / 1e6;
             Outcome o = r == null ? new TimedOut(Phase.INVOKE, settings.timeoutMillis() / 1000.0, settings.managed() && alive())
+                    : r instanceof Outcome done ? done
                     : r instanceof RuntimeApi.Answer a ? new Answered(a.body())
                     : r instanceof RuntimeApi.FunctionError f ? new Failed(f.type(), f.body())
                     : new Crashed(Phase.INVOKE, process.howItEnded(), process.lastLines());
-            String status = o instanceof Answered ? "success" : o instanceof Failed ? "error" : o instanceof TimedOut ? "timeout" : "failure";
-            String errorType = o instanceof Failed f ? f.type() : o instanceof TimedOut ? "Sandbox.Timedout" : o instanceof Crashed ? "Runtime.ExitError" : null;
-            if (!(o instanceof Answered || o instanceof Failed) && !settings.managed()) shutdownReason = o instanceof TimedOut ? "timeout" : "failure";
-            long produced = o instanceof Answered a ? a.body().length : -1;
+            // A streamed answer is the runtime's answer too: a success, or an error it reported mid-stream.
+            boolean answered = o instanceof Answered || o instanceof Failed || o instanceof Streamed;
+            String status = o instanceof Answered ? "success" : o instanceof Failed ? "error"
+                    : o instanceof Streamed st ? (st.errorType() == null ? "success" : "error") : o instanceof TimedOut ? "timeout" : "failure";
+            String errorType = o instanceof Failed f ? f.type() : o instanceof Streamed st ? st.errorType() : o instanceof TimedOut ? "Sandbox.Timedout"
+                    : o instanceof Crashed ? "Runtime.ExitError" : null;
+            if (!answered && !settings.managed()) shutdownReason = o instanceof TimedOut ? "timeout" : "failure";
+            long produced = o instanceof Answered a ? a.body().length : o instanceof Streamed st ? st.bytes() : -1;
             extensions.runtimeDone(s.event(), status, errorType, runtimeMs, produced);
             // the invocation ends when every extension asked for its next event: its time is in the REPORT's Duration
-            if (o instanceof Answered || o instanceof Failed) extensions.awaitIdle(s.nanos() + settings.timeoutMillis() * 1_000_000L);
+            if (answered) extensions.awaitIdle(s.nanos() + settings.timeoutMillis() * 1_000_000L);
             double ms = (System.nanoTime() - s.nanos()) / 1e6;
             if (!extensions.any()) ms = runtimeMs;
             double init = reportInit ? initMs : -1;
             extensions.report(s.event(), status, errorType, ms, settings.memoryMb(), process.maxMemoryMb(), init);
             return new Run(o, s.event().requestId(), init, ms, process.maxMemoryMb(), launch.how());
+        }
+
+        /** Forwards (or collects) a streamed response until it ends: an Outcome, or null when the deadline passed. */
+        private Outcome stream(ResponseStream s, ResponseStream.Listener listener, long deadline) {
+            java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+            ResponseStream.Listener to = listener != null ? listener : new ResponseStream.Listener() {
+                public void start(String contentType) {}
+
+                public void chunk(byte[] b) {
+                    whole.writeBytes(b);
+                }
+            };
+            ResponseStream.End end;
+            try {
+                end = s.pump(to, deadline);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new Cli.UserError(ExitCode.INTERRUPTED, "interrupted");
+            }
+            if (end == null) return null;
+            if (listener != null) return new Streamed(s.contentType(), end.bytes(), end.errorType(), end.errorMessage());
+            if (end.failed()) {
+                return new Failed(end.errorType(), RuntimeApi.error(end.errorType(), end.errorMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return new Answered(whole.toByteArray());
         }
 
         /** A Run for an init that did not reach invocation/next (or, with Ready, for a smoke check without an event). */
@@ -241,10 +299,15 @@ final class Invoker {
 
     /** event null: init only (the smoke check without an event). logs: where the function's output goes. */
     static Run run(String name, Path bootstrap, byte[] event, Settings s, PrintStream logs) {
+        return run(name, bootstrap, event, s, logs, null);
+    }
+
+    /** The same; a response the function streams goes to listener piece by piece (null: collected). */
+    static Run run(String name, Path bootstrap, byte[] event, Settings s, PrintStream logs, ResponseStream.Listener listener) {
         try (Instance i = Instance.start(name, bootstrap, s, logs)) {
             Outcome init = i.init();
             if (!(init instanceof Ready) || event == null) return i.initRun(init);
-            return i.invoke(event, true);
+            return i.invoke(event, true, null, listener);
         }
     }
 
@@ -271,6 +334,7 @@ final class Invoker {
     static String what(Run r) {
         Outcome o = r.outcome();
         if (o instanceof Failed f) return "the function returned an error: " + f.type();
+        if (o instanceof Streamed s && s.errorType() != null) return "the response stream failed after " + s.bytes() + " bytes: " + s.errorType() + ": " + s.errorMessage();
         if (o instanceof InitFailed f) return "init failed: the runtime reported " + f.type() + " (Runtime.InitError)";
         if (o instanceof Crashed c) {
             List<String> said = c.lastLines().stream().filter(l -> !l.isBlank() && !l.startsWith("note: run with `RUST_BACKTRACE")).toList();

@@ -30,23 +30,35 @@ final class RuntimeApi implements AutoCloseable {
     /** One invocation as the runtime receives it. clientContext and cognitoIdentity: null when not given. */
     record Event(String requestId, byte[] body, long deadlineMs, String functionArn, String traceId,
                  String clientContext, String cognitoIdentity) {
+        /** The account of a function's ARN here: moto's default account, the one the local AWS's ARNs use too. */
+        static final String ACCOUNT = "123456789012";
+
         static Event of(byte[] body, String functionName, long timeoutMillis) {
+            return of(body, functionName, "us-east-1", timeoutMillis, null);
+        }
+
+        /** A new request id and X-Ray trace id; the deadline in epoch milliseconds, timeoutMillis from now. */
+        static Event of(byte[] body, String functionName, String region, long timeoutMillis, String clientContext) {
             String id = UUID.randomUUID().toString();
-            String trace = "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                    + id.replace("-", "").substring(0, 24) + ";Parent=" + id.replace("-", "").substring(8, 24) + ";Sampled=0";
+            String hex = UUID.randomUUID().toString().replace("-", "");
+            String trace = "Root=1-" + String.format("%08x", System.currentTimeMillis() / 1000) + "-" + hex.substring(0, 24)
+                    + ";Parent=" + hex.substring(16, 32) + ";Sampled=0";
             return new Event(id, body, System.currentTimeMillis() + timeoutMillis,
-                    "arn:aws:lambda:us-east-1:000000000000:function:" + functionName, trace, null, null);
+                    "arn:aws:lambda:" + region + ":" + ACCOUNT + ":function:" + functionName, trace, clientContext, null);
         }
     }
 
     /** What the runtime said of an invocation, or of its init. */
-    sealed interface Result permits Answer, FunctionError, InitError {}
+    sealed interface Result permits Answer, FunctionError, InitError, Streamed {}
 
     /** The function's response body, byte for byte. */
     record Answer(byte[] body) implements Result {}
 
     /** An error the function reported for an invocation (or the response Lambda refused: too large). */
     record FunctionError(String type, byte[] body) implements Result {}
+
+    /** A response the runtime streams (Response-Mode: streaming): its pieces arrive through the ResponseStream. */
+    record Streamed(ResponseStream stream) implements Result {}
 
     /** An error the runtime reported during init. */
     record InitError(String type, byte[] body) implements Result {}
@@ -157,6 +169,13 @@ final class RuntimeApi implements AutoCloseable {
             return;
         }
         answered.add(id);
+        if (!isError && "streaming".equalsIgnoreCase(x.getRequestHeaders().getFirst("Lambda-Runtime-Function-Response-Mode"))) {
+            ResponseStream s = new ResponseStream(x.getRequestHeaders().getFirst("Content-Type"));
+            f.complete(new Streamed(s));
+            s.readFrom(x.getRequestBody());
+            send(x, 202, "{\"status\":\"OK\"}");
+            return;
+        }
         Body body = readBody(x.getRequestBody(), MAX_RESPONSE);
         if (body.bytes() == null) {
             send(x, 413, error("RequestEntityTooLarge", "Exceeded maximum allowed payload size (" + MAX_RESPONSE + " bytes)."));
