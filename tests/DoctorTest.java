@@ -335,7 +335,7 @@ class DoctorTest {
             names.add(o.getString("name", "?"));
         }
         assertEquals(List.of("java", "jbang", "rustc", "cargo", "std", "zig", "cargo-zigbuild", "linker", "docker", "docker-engine",
-                "podman", "image", "qemu", "bootstrap", "sccache"), names, "rows in their fixed order");
+                "podman", "image", "qemu", "bootstrap", "sccache", "cargo-auditable"), names, "rows in their fixed order");
         return m;
     }
 

@@ -63,6 +63,13 @@ final class Sbom {
      */
     static boolean auditable(PipelineContext c, Builder<?> builder) {
         if (c.o().noSbom || !builder.embedsDependencyLists()) return false;
+        if (c.cached()) {
+            // cargo would run `sccache cargo-auditable rustc ...` for the workspace's crates, and sccache refuses a
+            // compiler it cannot identify: the build fails. The cache wins; the list is left out, and said so.
+            c.warn("with sccache the bootstraps carry no dependency list and get no SBOM (sccache cannot compile through "
+                    + "cargo-auditable); build the release artifact without the cache for one, or pass --no-sbom");
+            return false;
+        }
         if (Exec.which("cargo-auditable", c.env()).isPresent()) return true;
         c.warn("cargo-auditable not found on PATH: the bootstraps carry no dependency list and get no SBOM; install it with "
                 + "`cargo install --locked cargo-auditable@0.7.7` (setup.sh does), or pass --no-sbom to say you do not want one");
