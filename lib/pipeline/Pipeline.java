@@ -66,7 +66,7 @@ final class Pipeline<T> {
         List<String> smokeFailures = new ArrayList<>();
         if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir, rows, tools, smokeFailures);
 
-        Report.print(spec.commandLine().getOut(), o.json, builder.label(), steps.stream().map(Planner.Step::plan).toList(), rows, cache);
+        Report.print(spec.commandLine().getOut(), o.output.json, builder.label(), steps.stream().map(Planner.Step::plan).toList(), rows, cache);
         if (!smokeFailures.isEmpty()) {
             throw new Cli.UserError(ExitCode.CHECK_FAILED, smokeFailures.stream().map(f -> "FAIL smoke " + f).collect(Collectors.toList()),
                     Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + cfg.lambdaDir
@@ -79,8 +79,8 @@ final class Pipeline<T> {
         BuildConfig.flagTargets(spec, o);
         o.include.forEach(i -> Include.parse(i, cwd, "--include"));
         Tune.of(spec, o, false);
-        String maxGlibc = ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime);
-        long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
+        String maxGlibc = o.limits.glibc().orUsage(spec);
+        long maxSize = o.limits.size().orUsage(spec);
         boolean cached = CompileCache.wanted(o.sccache, env);
         Path sccache = cached && !builder.inContainer() ? CompileCache.find(env) : null;
         c = new PipelineContext(spec, o, spec.commandLine().getErr(), spec.name(), cwd, env, cached, sccache);
