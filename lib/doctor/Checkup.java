@@ -180,7 +180,7 @@ final class Checkup {
                 "--manifest-path", s.manifest.toString());
         if (meta.ok()) {
             try {
-                Workspace ws = Workspace.parse(s.manifest, meta.out);
+                Workspace ws = Workspace.parse(s.manifest, meta.out());
                 s.root = ws.root;
                 s.targetDir = ws.targetDir;
                 return s;

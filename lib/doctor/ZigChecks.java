@@ -41,11 +41,11 @@ final class ZigChecks {
 
     Check cargoZigbuild(Probe czb, Probe cargo, Pip pip) {
         String alt = "cargo install --locked cargo-zigbuild";
-        if (czb.ok()) return Check.ok("cargo-zigbuild", "cargo-zigbuild", czb.version(), czb.tool.toString());
+        if (czb.ok()) return Check.ok("cargo-zigbuild", "cargo-zigbuild", czb.version(), czb.tool().toString());
         String why = czb.found() ? czb.why() : "cargo-zigbuild not found on PATH";
         Check.Fix f = pip.install("cargo-zigbuild");
         if (f.command == null && cargo.ok() && !pip.managed) {
-            f = new Check.Fix(alt, List.of(cargo.tool.toString(), "install", "--locked", "cargo-zigbuild"));
+            f = new Check.Fix(alt, List.of(cargo.tool().toString(), "install", "--locked", "cargo-zigbuild"));
         } else {
             why += "; or: " + alt;
         }
@@ -72,7 +72,7 @@ final class ZigChecks {
         Check.Fix install(String pkg) {
             String text = python + " -m pip install " + pkg;
             if (info.ok() && hasPip && !managed) {
-                return new Check.Fix(text, List.of(info.tool.toString(), "-m", "pip", "install", pkg));
+                return new Check.Fix(text, List.of(info.tool().toString(), "-m", "pip", "install", pkg));
             }
             if (managed) {
                 return Check.Fix.manual(python + " is externally managed (PEP 668): " + python + " -m venv ~/.venvs/lambda-zig && "

@@ -45,10 +45,10 @@ final class Pipeline<T> {
         Workspace ws = workspace(s.manifest(), prepared);
         List<Workspace.Function> selected = Selection.select(spec, o, ws);
         BuildConfig cfg = BuildConfig.resolve(spec, o, ws, selected, c.cwd());
-        cfg.warnings.forEach(c::warn);
-        Tune tune = Tune.of(spec, o, cfg.disableOptimizations);
+        cfg.warnings().forEach(c::warn);
+        Tune tune = Tune.of(spec, o, cfg.disableOptimizations());
         List<Planner.Step> steps = new ArrayList<>();
-        for (Target t : cfg.targets) steps.add(Planner.plan(c, ws, selected, t, tune, cfg));
+        for (Target t : cfg.targets()) steps.add(Planner.plan(c, ws, selected, t, tune, cfg));
         Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
         CompletableFuture<Map<String, String>> tools = prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found));
 
@@ -60,16 +60,16 @@ final class Pipeline<T> {
         List<Verification.Built> built = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), failures));
-        if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir);
+        if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir());
 
         List<Report.Row> rows = Installer.install(c, cfg, built, s.maxSize(), tools);
         List<String> smokeFailures = new ArrayList<>();
-        if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir, rows, tools, smokeFailures);
+        if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir(), rows, tools, smokeFailures);
 
         Report.print(spec.commandLine().getOut(), o.output.json, builder.label(), steps.stream().map(Planner.Step::plan).toList(), rows, cache);
         if (!smokeFailures.isEmpty()) {
             throw new Cli.UserError(ExitCode.CHECK_FAILED, smokeFailures.stream().map(f -> "FAIL smoke " + f).collect(Collectors.toList()),
-                    Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + cfg.lambdaDir
+                    Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + cfg.lambdaDir()
                             + " are installed (they are what was built), and the report and manifest.json mark them");
         }
         return ExitCode.OK.code;
