@@ -122,9 +122,7 @@ class BuildLambdaTest {
     @Test
     void aWorkspaceWithoutBinariesHasNoFunctions() throws IOException {
         Path ws = Repo.scratch("lib-only");
-        Files.writeString(ws.resolve("Cargo.toml"), "[package]\nname = \"only-lib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
-        Files.createDirectories(ws.resolve("src"));
-        Files.writeString(ws.resolve("src/lib.rs"), "pub fn add(a: u32, b: u32) -> u32 { a + b }\n");
+        Fixtures.writePackage(ws, "only-lib", "", "src/lib.rs", "pub fn add(a: u32, b: u32) -> u32 { a + b }\n");
         Proc p = Proc.run(ws, ExampleBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString()));
         assertEquals(2, p.exit, p.toString());
         assertTrue(p.err.contains("no functions in " + ws.toRealPath()) || p.err.contains("no functions in " + ws), p.err);

@@ -207,9 +207,7 @@ class DoctorTest {
     @Test
     void theExistingBuildRowRunsVerifyElfAndNeverBlocks() throws IOException {
         Path ws = Repo.scratch("doctor-built");
-        Files.writeString(ws.resolve("Cargo.toml"), "[package]\nname = \"built\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n");
-        Files.createDirectories(ws.resolve("src"));
-        Files.writeString(ws.resolve("src/main.rs"), "fn main() {}\n");
+        Fixtures.writeCrate(ws, "built", "fn main() {}\n");
         Path lambda = ws.resolve("target/lambda");
         Path good = bootstrap(lambda, "good"), bad = bootstrap(lambda, "bad"), noexec = bootstrap(lambda, "noexec");
         Files.writeString(ws.resolve("hello.c"), "int main(void) { return 0; }\n");

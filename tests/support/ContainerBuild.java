@@ -55,10 +55,7 @@ final class ContainerBuild {
     }
 
     static void writeMember(Path dir, String name, String deps, String main) throws IOException {
-        Files.createDirectories(dir.resolve("src"));
-        Files.writeString(dir.resolve("Cargo.toml"), "[package]\nname = \"" + name + "\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n"
-                + "[dependencies]\n" + deps);
-        Files.writeString(dir.resolve("src/main.rs"), main);
+        Fixtures.writePackage(dir, name, "[dependencies]\n" + deps, "src/main.rs", main);
     }
 
     static Map<String, String> env() {

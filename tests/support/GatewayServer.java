@@ -49,13 +49,18 @@ final class GatewayServer implements AutoCloseable {
 
     /** The first match of pattern in the log, waiting up to 300 s; fails if the server ends first. */
     Matcher waitFor(Pattern pattern, String what) throws Exception {
+        return waitFor(process, log, pattern, what);
+    }
+
+    /** The first match of pattern in a server's log, waiting up to 300 s; fails if the server ends first. */
+    static Matcher waitFor(Process server, Path log, Pattern pattern, String what) throws Exception {
         for (int i = 0; i < 3000; i++) {
             Matcher m = pattern.matcher(Files.readString(log));
             if (m.find()) return m;
-            assertTrue(process.isAlive(), "the gateway ended before " + what + ": " + Files.readString(log));
+            assertTrue(server.isAlive(), "the server ended before " + what + ": " + Files.readString(log));
             Thread.sleep(100);
         }
-        throw new AssertionError("no " + what + " in 300 s: " + Files.readString(log));
+        throw new AssertionError("no " + what + " within 300 s: " + Files.readString(log));
     }
 
     /** How many times text occurs in the log. */
