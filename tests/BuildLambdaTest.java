@@ -28,14 +28,7 @@ class BuildLambdaTest {
             Path b = ExampleBuild.bootstrap(f);
             assertTrue(Files.isRegularFile(b), b + " missing");
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(b)), b.toString());
-            ElfInfo i = ElfReader.read(b);
-            assertEquals("aarch64", i.arch(), f);
-            assertEquals(ElfInfo.Linkage.STATIC, i.linkage, f);
-            assertEquals(Boolean.TRUE, i.stripped, f);
-            assertEquals(ElfInfo.Type.EXEC, i.type, f);
-            String file = Proc.run(Repo.ROOT, "file", "-b", b.toString()).out;
-            assertTrue(file.startsWith("ELF 64-bit LSB executable, ARM aarch64"), file);
-            assertTrue(file.contains("statically linked") && file.contains(", stripped"), file);
+            Asserts.assertStaticStrippedArm64(b);
         }
         assertTrue(json.contains("\"total_size\":"), json);
         assertTrue(p.err.contains("building 5 functions for aarch64-unknown-linux-musl (release) with cargo zigbuild"), p.err);

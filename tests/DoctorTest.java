@@ -130,11 +130,19 @@ class DoctorTest {
 
     @Test
     void fixInstallsZigAndCargoZigbuildWithPipIntoAVenvAndChecksAgain() throws IOException {
-        Path venv = venv("doctor-venv");
+        thenDelete(venv("doctor-venv"), this::fixInstallsInto);
+    }
+
+    interface InFolder {
+        void run(Path dir) throws IOException;
+    }
+
+    /** Runs test in dir, then removes dir whatever the outcome. */
+    private static void thenDelete(Path dir, InFolder test) throws IOException {
         try {
-            fixInstallsInto(venv);
+            test.run(dir);
         } finally {
-            Install.deleteTree(venv);
+            Install.deleteTree(dir);
         }
     }
 
@@ -242,12 +250,7 @@ class DoctorTest {
     @Test
     void outsideAnyWorkspaceAMissingStdNamesRustupTargetAdd() throws IOException {
         // Outside the project: its rustup override and .cargo/config.toml must not apply.
-        Path dir = Files.createTempDirectory("doctor-outside-");
-        try {
-            missingStdOutside(dir);
-        } finally {
-            Install.deleteTree(dir);
-        }
+        thenDelete(Files.createTempDirectory("doctor-outside-"), this::missingStdOutside);
     }
 
     private void missingStdOutside(Path dir) throws IOException {
