@@ -19,6 +19,15 @@ final class Asserts {
         assertTrue(lines.size() <= 2, "expected one clear line (plus a usage hint), got:\n" + p.err);
     }
 
+    /** A build run with --json that succeeded: its stdout is the JSON report alone, naming every function. Returns it. */
+    static String assertJsonReport(Proc build, List<String> functions) {
+        assertEquals(0, build.exit, build.toString());
+        String json = build.out.trim();
+        assertTrue(json.startsWith("{") && json.endsWith("}"), "stdout must be only the JSON report:\n" + build.out);
+        for (String f : functions) assertTrue(json.contains("\"name\":\"" + f + "\""), f + " missing from " + json);
+        return json;
+    }
+
     /** A bootstrap as every build must leave it: an ARM64 executable, statically linked, stripped, by our reader and by `file`. */
     static void assertStaticStrippedArm64(Path bootstrap) throws IOException {
         ElfInfo i = ElfReader.read(bootstrap);
