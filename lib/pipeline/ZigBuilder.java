@@ -36,16 +36,9 @@ final class ZigBuilder implements Builder<ZigBuilder.Found> {
         return v;
     }
 
-    @Override
-    public boolean commandNeedsPrepared() {
-        return false;
-    }
-
     /** found may be null: the command needs nothing prepare() finds. */
     @Override
     public List<String> command(Plan plan, Found found) {
-        List<String> c = new ArrayList<>(List.of("cargo", "zigbuild"));
-        c.addAll(plan.cargoSelection());
-        return c;
+        return Builder.cargo("zigbuild", plan);
     }
 }
