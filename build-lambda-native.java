@@ -8,19 +8,13 @@
 
 import picocli.CommandLine.Command;
 
-@Command(name = "build-lambda-native", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"The build of build-lambda (one cargo call per target for every function, verified bootstraps, a report) with "
+@Command(name = "build-lambda-native", description = {"The build of build-lambda (one cargo call per target for every function, verified bootstraps, a report) with "
                 + "plain `cargo build --release --target <triple>` and the host's own linker setup: an ARM64 Linux host "
-                + "(a Graviton CodeBuild runner) building for itself, or a host whose cargo config names a linker for the target."})
-@ExitCodes(value = {ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.IO_ERROR, ExitCode.INTERNAL, ExitCode.INTERRUPTED}, other = "the build step failed: cargo's own exit code (usually 101), after cargo's own output")
+                + "(a Graviton CodeBuild runner) building for itself, or a host whose cargo config names a linker for the target.",
+                BuildCommand.JSON_OUTPUT})
 class BuildLambdaNative extends BuildCommand {
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.commandLine(new BuildLambdaNative()).execute(args);
+        System.exit(Cli.run(new BuildLambdaNative(), args));
     }
 
     @Override

@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "build-lambda-smart", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Runs the build scripts of this catalog one after the other, as you would (`jbang build-lambda-docker@DIR "
+@Command(name = "build-lambda-smart", description = {"Runs the build scripts of this catalog one after the other, as you would (`jbang build-lambda-docker@DIR "
                 + "ARGS`, then `jbang build-lambda-native@DIR ARGS`), until one succeeds, and says in one line which one built "
                 + "and why the others did not. Every argument other than its own options goes to each script unchanged; "
                 + "--engine, --image and --env go to the docker build only. A usage error (exit 2) stops at once: every "

@@ -8,19 +8,13 @@
 
 import picocli.CommandLine.Command;
 
-@Command(name = "build-lambda", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Build every bin target of a Cargo workspace for AWS Lambda with ONE `cargo zigbuild --release "
+@Command(name = "build-lambda", description = {"Build every bin target of a Cargo workspace for AWS Lambda with ONE `cargo zigbuild --release "
                 + "--target <triple>` call per target, put each at <target dir>/lambda/<name>/bootstrap (0755, atomically), verify "
-                + "them (arch, static, stripped) and print a report."})
-@ExitCodes(value = {ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.IO_ERROR, ExitCode.INTERNAL, ExitCode.INTERRUPTED}, other = "the build step failed: cargo's own exit code (usually 101), after cargo's own output")
+                + "them (arch, static, stripped) and print a report.",
+                BuildCommand.JSON_OUTPUT})
 class BuildLambda extends BuildCommand {
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.commandLine(new BuildLambda()).execute(args);
+        System.exit(Cli.run(new BuildLambda(), args));
     }
 
     @Override

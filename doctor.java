@@ -18,19 +18,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Check what the Lambda builds need (Java, JBang, rustc, cargo, the target's std, zig, cargo-zigbuild, "
+@Command(name = "doctor", description = {"Check what the Lambda builds need (Java, JBang, rustc, cargo, the target's std, zig, cargo-zigbuild, "
                 + "a linker, docker client and engine, podman, the container image, qemu-user) and the bootstraps already built; print one row "
-                + "each with the version found and, for what is missing, the command that fixes it on this system."})
+                + "each with the version found and, for what is missing, the command that fixes it on this system.",
+                "With --json: a JSON array, one object per check (name, status, version, required, fix, detail)."})
 @ExitCodes({ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.INTERNAL})
 class Doctor implements Callable<Integer> {
     @Option(names = "--for", paramLabel = "BUILD", defaultValue = "zig",
             description = "the build to check for: zig (build-lambda, default), docker, native, or smart (docker, else native)")
     String forBuild;
 
-    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "arm64", description = "arm64 (default) or x86_64: whose std to look for")
-    String arch;
+    @CommandLine.Mixin
+    ArchOption arch;
 
     @Option(names = "--target", paramLabel = "TRIPLE", description = "any Rust target triple instead of --arch")
     String target;
@@ -49,51 +48,44 @@ class Doctor implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "longest wait for any one probe (default: ${DEFAULT-VALUE})")
     long timeout;
 
-    @Option(names = "--json", description = "print a JSON array, one object per check (name, status, version, required, fix, detail)")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption output;
 
-    @Option(names = "--verbose", description = "show stack traces of unexpected errors")
-    boolean verbose;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin
+    CommonOptions cli;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.commandLine(new Doctor()).execute(args);
+        System.exit(Cli.run(new Doctor(), args));
     }
 
     @Override
     public Integer call() {
         BuildKind mode = BuildKind.parse(forBuild);
         if (mode == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --for '" + forBuild + "' (use zig, docker, native or smart)");
+            throw cli.usage("unknown --for '" + forBuild + "' (use zig, docker, native or smart)");
         }
         if (timeout < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least 1 second, not " + timeout);
+            throw cli.usage("--timeout must be at least 1 second, not " + timeout);
         }
         Map<String, String> env = new HashMap<>(System.getenv());
-        Checkup checks = new Checkup(mode, Target.of(spec, arch, target), manifestPath, Path.of("").toAbsolutePath(), env, timeout,
+        Checkup checks = new Checkup(mode, Target.of(cli.spec, arch.arch, target), manifestPath, Path.of("").toAbsolutePath(), env, timeout,
                 Platform.detect());
         checks.sccache = sccache;
-        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        PrintWriter out = cli.out(), err = cli.err();
 
         List<Check> rows = checks.run();
         if (!fix) {
-            DoctorReport.print(out, json, mode, rows);
+            DoctorReport.print(out, output.json, mode, rows);
             return DoctorReport.exitCode(rows);
         }
-        if (!json) DoctorReport.print(out, false, mode, rows);
+        if (!output.json) DoctorReport.print(out, false, mode, rows);
         List<Check> todo = rows.stream().filter(c -> c.blocking() && c.fixCommand != null).collect(Collectors.toList());
         rows.stream().filter(c -> c.blocking() && c.fixCommand == null)
                 .forEach(c -> err.println("doctor: --fix cannot install " + c.label + " by itself: " + (c.fix != null ? c.fix : c.detail)));
         if (todo.isEmpty()) {
             err.println("doctor: --fix: nothing missing can be installed automatically");
             err.flush();
-            if (json) DoctorReport.print(out, true, mode, rows);
+            if (output.json) DoctorReport.print(out, true, mode, rows);
             return DoctorReport.exitCode(rows);
         }
         Map<String, String> fixEnv = new HashMap<>(env);
@@ -116,7 +108,7 @@ class Doctor implements Callable<Integer> {
         err.println("doctor: checking again");
         err.flush();
         rows = checks.run();
-        DoctorReport.print(out, json, mode, rows);
+        DoctorReport.print(out, output.json, mode, rows);
         return DoctorReport.exitCode(rows);
     }
 }

@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "invoke-lambda", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Start <lambda dir>/NAME/bootstrap as Lambda would (its environment, a Runtime API on 127.0.0.1; "
+@Command(name = "invoke-lambda", description = {"Start <lambda dir>/NAME/bootstrap as Lambda would (its environment, a Runtime API on 127.0.0.1; "
                 + "under qemu-user with -cpu neoverse-n1 when it is ARM64 and this host is not), send it one event, print its "
                 + "answer on stdout exactly as it sent it, and on stderr its own output and a REPORT line.",
                 "A response the function streams is printed piece by piece as it comes.",
@@ -90,21 +88,14 @@ class InvokeLambda implements Callable<Integer> {
             + "folder, which build-lambda verifies and --smoke checks)")
     boolean release;
 
-    @Option(names = "--verbose", description = "show stack traces of unexpected errors")
-    boolean verbose;
-
     @CommandLine.Mixin
     AwsOptions aws = new AwsOptions();
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin
+    CommonOptions cli;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.commandLine(new InvokeLambda()).execute(args);
+        System.exit(Cli.run(new InvokeLambda(), args));
     }
 
     @Override
@@ -115,21 +106,21 @@ class InvokeLambda implements Callable<Integer> {
     }
 
     private Integer invoke(FunctionEnv functionEnv) throws Exception {
-        if (timeout <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0 seconds");
-        if (memory < 128 || memory > 10240) throw new CommandLine.ParameterException(spec.commandLine(), "--memory is from 128 to 10240 MB, as on Lambda");
-        if (watch && !serve) throw new CommandLine.ParameterException(spec.commandLine(), "--watch goes with --serve");
+        if (timeout <= 0) throw cli.usage("--timeout must be more than 0 seconds");
+        if (memory < 128 || memory > 10240) throw cli.usage("--memory is from 128 to 10240 MB, as on Lambda");
+        if (watch && !serve) throw cli.usage("--watch goes with --serve");
         if (release && (!watch || host)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), host ? "--release and --host: choose one (--host builds for this machine)"
+            throw cli.usage(host ? "--release and --host: choose one (--host builds for this machine)"
                     : "--release goes with --watch (without --watch, --serve serves the lambda folder's release bootstraps already)");
         }
         boolean dev = watch && !release && !host;
         if (dev && lambdaDir != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--lambda-dir names the release bootstraps: with --watch add --release "
+            throw cli.usage("--lambda-dir names the release bootstraps: with --watch add --release "
                     + "(the dev build goes to <target dir>/lambda-dev)");
         }
-        if (serve && name != null) throw new CommandLine.ParameterException(spec.commandLine(), "--serve serves every function: give no NAME");
+        if (serve && name != null) throw cli.usage("--serve serves every function: give no NAME");
         if (concurrency != null && concurrency < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--concurrency is at least 1 (leave it out for on-demand)");
+            throw cli.usage("--concurrency is at least 1 (leave it out for on-demand)");
         }
         Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv,
                 concurrency == null ? 0 : concurrency, Extensions.check(extensions));
@@ -160,8 +151,8 @@ class InvokeLambda implements Callable<Integer> {
             Workspace w = ws;
             if (watch) rebuild = changed -> Rebuild.lambda(m, w, changed, lambdaDir == null ? null : dir);
         }
-        if (serve) return Gateway.serve(source, bind, port, settings, spec.commandLine().getErr(), watch ? ws : null, rebuild, appFile());
-        if (name == null) throw new CommandLine.ParameterException(spec.commandLine(), "name the function to invoke (" + source.describe() + ")");
+        if (serve) return Gateway.serve(source, bind, port, settings, cli.err(), watch ? ws : null, rebuild, appFile());
+        if (name == null) throw cli.usage("name the function to invoke (" + source.describe() + ")");
         if (!source.names().contains(name) || !Files.isRegularFile(source.executable(name))) {
             throw new Cli.UserError(ExitCode.USAGE, "unknown function '" + name + "' (" + source.describe() + ")");
         }

@@ -15,9 +15,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "lambda-init", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Write into a Cargo workspace what it needs to build with these scripts from where they are: "
+@Command(name = "lambda-init", description = {"Write into a Cargo workspace what it needs to build with these scripts from where they are: "
                 + "package.json scripts (build:lambda, build:lambda:clean, :docker, :native, :smart, build:native, verify:lambda, "
                 + "doctor:lambda, dev), buildspec.yml for CodeBuild, and a .gitignore line for target/. Nothing that exists is "
                 + "overwritten: a script of the same name with another command, or an existing buildspec.yml, is kept and named."})
@@ -35,31 +33,24 @@ class LambdaInit implements Callable<Integer> {
             + "`jbang catalog add --global --name NAME PATH/jbang-catalog.json`, or GitHub's owner/repo) instead of by path; jbang must be on PATH")
     String catalog;
 
-    @Option(names = "--verbose", description = "show stack traces of unexpected errors")
-    boolean verbose;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin
+    CommonOptions cli;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.commandLine(new LambdaInit()).execute(args);
+        System.exit(Cli.run(new LambdaInit(), args));
     }
 
     @Override
     public Integer call() throws Exception {
         if (tools != null && catalog != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --tools or --catalog, not both");
+            throw cli.usage("give --tools or --catalog, not both");
         }
         Path cwd = Path.of("").toAbsolutePath();
         Path ws = dir == null ? cwd : cwd.resolve(dir).normalize();
         ToolsRef ref = ToolsRef.of(ws, cwd, tools, catalog, System.getenv("JBANG_WRAPPER_CATALOG_DIR"));
         WorkspaceInit.Result r = WorkspaceInit.apply(ws, ref, LambdaInit.class.getResource("/lambda-init/buildspec.yml"));
-        r.lines().forEach(l -> spec.commandLine().getErr().println("lambda-init: " + l));
-        spec.commandLine().getErr().flush();
+        r.lines().forEach(l -> cli.err().println("lambda-init: " + l));
+        cli.err().flush();
         return ExitCode.OK.code;
     }
 }

@@ -25,11 +25,10 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "manifest-diff", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Compare two manifest.json files written by the build scripts (the one last deployed, OLD, and this "
+@Command(name = "manifest-diff", description = {"Compare two manifest.json files written by the build scripts (the one last deployed, OLD, and this "
                 + "build's, NEW) and list each function as added, removed, changed (its bootstrap's sha256 differs, or its zip's where both have one) or "
-                + "unchanged. OLD and NEW are files, or lambda folders holding manifest.json."})
+                + "unchanged. OLD and NEW are files, or lambda folders holding manifest.json.",
+                "With --json: {old, new, deploy: [names], removed: [names], functions: [{name, change, old_sha256, new_sha256}]}."})
 @ExitCodes({ExitCode.OK, ExitCode.USAGE, ExitCode.INTERNAL})
 class ManifestDiff implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "OLD", description = "the manifest deployed last (a file, or a lambda folder)")
@@ -41,18 +40,15 @@ class ManifestDiff implements Callable<Integer> {
     @Option(names = "--names", description = "print only the names of the functions to deploy (added and changed), one per line")
     boolean names;
 
-    @Option(names = "--json", description = "print JSON: {old, new, deploy: [names], removed: [names], functions: [{name, change, old_sha256, new_sha256}]}")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption output;
 
     @Option(names = "--allow-missing-old", description = "an OLD that does not exist means nothing is deployed yet: every function is added "
             + "(a pipeline's first run); without it a missing OLD is an error")
     boolean allowMissingOld;
 
-    @Option(names = "--verbose", description = "show stack traces of unexpected errors")
-    boolean verbose;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin
+    CommonOptions cli;
 
     enum Change { ADDED, REMOVED, CHANGED, UNCHANGED }
 
@@ -60,23 +56,19 @@ class ManifestDiff implements Callable<Integer> {
     record Row(String name, Change change, String oldSha256, String newSha256) {}
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.commandLine(new ManifestDiff()).execute(args);
+        System.exit(Cli.run(new ManifestDiff(), args));
     }
 
     @Override
     public Integer call() {
-        if (names && json) throw new CommandLine.ParameterException(spec.commandLine(), "--names and --json exclude each other");
+        if (names && output.json) throw cli.usage("--names and --json exclude each other");
         List<Row> rows = diff(read(oldPath, "OLD", allowMissingOld), read(newPath, "NEW", false));
         List<String> deploy = rows.stream().filter(r -> r.change == Change.ADDED || r.change == Change.CHANGED).map(Row::name).collect(Collectors.toList());
         List<String> removed = rows.stream().filter(r -> r.change == Change.REMOVED).map(Row::name).collect(Collectors.toList());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = cli.out();
         if (names) {
             deploy.forEach(out::println);
-        } else if (json) {
+        } else if (output.json) {
             List<String> fs = rows.stream().map(r -> new JsonWriter.Obj().put("name", r.name).put("change", r.change.name().toLowerCase(Locale.ROOT))
                     .put("old_sha256", r.oldSha256).put("new_sha256", r.newSha256).toString()).collect(Collectors.toList());
             out.println(new JsonWriter.Obj().put("old", oldPath.toString()).put("new", newPath.toString()).put("deploy", deploy)

@@ -12,6 +12,6 @@
  */
 class VerifyElf {
     public static void main(String... args) {
-        System.exit(VerifyElfCommand.run(args));
+        System.exit(Cli.run(new VerifyElfCommand(), args));
     }
 }

@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS com.eclipsesource.minimal-json:minimal-json:0.9.5
+//SOURCES ../tests/support/WsClient.java
 //DESCRIPTION Load on the local gateway: N HTTP clients and M WebSocket clients for a fixed time against --host builds
 
 import com.eclipsesource.json.Json;
@@ -9,15 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -85,25 +83,13 @@ class GatewayBench {
         for (int c = 0; c < wsClients; c++) {
             int id = c;
             threads.add(start(() -> {
-                LinkedBlockingQueue<String> in = new LinkedBlockingQueue<>();
-                StringBuilder part = new StringBuilder();
-                WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(url.replace("http:", "ws:") + "/dev?name=b" + id), new WebSocket.Listener() {
-                    public CompletionStage<?> onText(WebSocket w, CharSequence d, boolean last) {
-                        part.append(d);
-                        if (last) {
-                            in.add(part.toString());
-                            part.setLength(0);
-                        }
-                        w.request(1);
-                        return null;
-                    }
-                }).join();
+                WsClient ws = WsClient.connect(url.replace("http:", "ws:") + "/dev?name=b" + id);
                 for (int n = 0; System.nanoTime() < end; n++) {
                     String msg = "{\"action\":\"echo\",\"n\":\"" + id + "-" + n + "\"}";
                     long t = System.nanoTime();
-                    ws.sendText(msg, true).join();
+                    ws.send(msg);
                     try {
-                        String back = in.poll(30, TimeUnit.SECONDS);
+                        String back = ws.messages.poll(30, TimeUnit.SECONDS);
                         wsNanos.add(System.nanoTime() - t);
                         if (back == null) lost.incrementAndGet();
                         else if (!msg.equals(Json.parse(back).asObject().getString("body", ""))) crossed.incrementAndGet();
@@ -112,7 +98,7 @@ class GatewayBench {
                         lost.incrementAndGet();
                     }
                 }
-                ws.sendClose(1000, "done").join();
+                ws.socket.sendClose(1000, "done").join();
             }));
         }
         for (Thread t : threads) t.join();

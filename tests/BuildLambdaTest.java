@@ -20,22 +20,12 @@ class BuildLambdaTest {
     @Test
     void buildsEveryFunctionOfTheExampleAsStaticStrippedArm64() throws IOException {
         Proc p = ExampleBuild.get();
-        assertEquals(0, p.exit, p.toString());
-        String json = p.out.trim();
-        assertTrue(json.startsWith("{") && json.endsWith("}"), "stdout must be only the JSON report:\n" + p.out);
+        String json = Asserts.assertJsonReport(p, ExampleBuild.FUNCTIONS);
         for (String f : ExampleBuild.FUNCTIONS) {
-            assertTrue(json.contains("\"name\":\"" + f + "\""), f + " missing from " + json);
             Path b = ExampleBuild.bootstrap(f);
             assertTrue(Files.isRegularFile(b), b + " missing");
             assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(b)), b.toString());
-            ElfInfo i = ElfReader.read(b);
-            assertEquals("aarch64", i.arch(), f);
-            assertEquals(ElfInfo.Linkage.STATIC, i.linkage, f);
-            assertEquals(Boolean.TRUE, i.stripped, f);
-            assertEquals(ElfInfo.Type.EXEC, i.type, f);
-            String file = Proc.run(Repo.ROOT, "file", "-b", b.toString()).out;
-            assertTrue(file.startsWith("ELF 64-bit LSB executable, ARM aarch64"), file);
-            assertTrue(file.contains("statically linked") && file.contains(", stripped"), file);
+            Asserts.assertStaticStrippedArm64(b);
         }
         assertTrue(json.contains("\"total_size\":"), json);
         assertTrue(p.err.contains("building 5 functions for aarch64-unknown-linux-musl (release) with cargo zigbuild"), p.err);
@@ -126,9 +116,7 @@ class BuildLambdaTest {
     @Test
     void aWorkspaceWithoutBinariesHasNoFunctions() throws IOException {
         Path ws = Repo.scratch("lib-only");
-        Files.writeString(ws.resolve("Cargo.toml"), "[package]\nname = \"only-lib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
-        Files.createDirectories(ws.resolve("src"));
-        Files.writeString(ws.resolve("src/lib.rs"), "pub fn add(a: u32, b: u32) -> u32 { a + b }\n");
+        Fixtures.writePackage(ws, "only-lib", "", "src/lib.rs", "pub fn add(a: u32, b: u32) -> u32 { a + b }\n");
         Proc p = Proc.run(ws, ExampleBuild.env(), List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString()));
         assertEquals(2, p.exit, p.toString());
         assertTrue(p.err.contains("no functions in " + ws.toRealPath()) || p.err.contains("no functions in " + ws), p.err);

@@ -119,7 +119,7 @@ class CargoLambdaMigrationTest {
         Workspace ws = syntheticWorkspace(root, aBuild, "{\"include\":[\"ws.txt\"],\"x86_64\":true}");
 
         BuildConfig plain = config(ws, root);
-        assertEquals(List.of("x86_64-unknown-linux-musl"), plain.targets.stream().map(t -> t.triple).toList(), "the workspace's x86_64");
+        assertEquals(List.of("x86_64-unknown-linux-musl"), plain.targets().stream().map(t -> t.triple).toList(), "the workspace's x86_64");
         BuildConfig.Packaged aFn = packaged(plain, "a-fn"), aExt = packaged(plain, "a-ext"), bFn = packaged(plain, "b-fn");
         assertEquals(Layout.Kind.FUNCTION, aFn.kind());
         assertTrue(aFn.zip(), "output_format = \"zip\" of package a");
@@ -128,12 +128,12 @@ class CargoLambdaMigrationTest {
         assertTrue(aExt.internal());
         assertFalse(bFn.zip());
         assertEquals(List.of("ws.txt"), names(bFn), "the workspace's include");
-        assertEquals(1, plain.warnings.size(), plain.warnings.toString());
-        assertTrue(plain.warnings.get(0).contains("flatten is a cargo-lambda setting this build does not apply"), plain.warnings.get(0));
+        assertEquals(1, plain.warnings().size(), plain.warnings().toString());
+        assertTrue(plain.warnings().get(0).contains("flatten is a cargo-lambda setting this build does not apply"), plain.warnings().get(0));
 
         BuildConfig flags = config(ws, root, "--arch", "arm64", "--zip", "--include", "only.txt", "--extension");
-        assertEquals(List.of("aarch64-unknown-linux-musl"), flags.targets.stream().map(t -> t.triple).toList());
-        for (BuildConfig.Packaged p : flags.functions) {
+        assertEquals(List.of("aarch64-unknown-linux-musl"), flags.targets().stream().map(t -> t.triple).toList());
+        for (BuildConfig.Packaged p : flags.functions()) {
             assertEquals(List.of("only.txt"), names(p), p.function().name() + ": --include replaces the metadata's");
             assertTrue(p.zip());
             assertEquals(Layout.Kind.EXTENSION, p.kind());
@@ -144,7 +144,7 @@ class CargoLambdaMigrationTest {
         Cli.UserError differs = assertThrows(Cli.UserError.class, () -> config(clash, root));
         assertTrue(differs.getMessage().startsWith("arm64/x86_64/target differs between [package.metadata.lambda.build] of package a"),
                 differs.getMessage());
-        assertEquals(List.of("aarch64-unknown-linux-musl"), config(clash, root, "-p", "a").targets.stream().map(t -> t.triple).toList());
+        assertEquals(List.of("aarch64-unknown-linux-musl"), config(clash, root, "-p", "a").targets().stream().map(t -> t.triple).toList());
 
         Workspace typo = syntheticWorkspace(root, "{\"inculde\":[\"a.txt\"]}", "{}");
         Cli.UserError unknown = assertThrows(Cli.UserError.class, () -> config(typo, root));
@@ -401,7 +401,7 @@ class CargoLambdaMigrationTest {
     }
 
     static BuildConfig.Packaged packaged(BuildConfig c, String name) {
-        return c.functions.stream().filter(p -> p.function().name().equals(name)).findFirst().orElseThrow();
+        return c.functions().stream().filter(p -> p.function().name().equals(name)).findFirst().orElseThrow();
     }
 
     static List<String> names(BuildConfig.Packaged p) {

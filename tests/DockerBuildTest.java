@@ -22,20 +22,10 @@ class DockerBuildTest {
 
     @Test
     void podmanBuildsEveryFunctionInTheImageAsStaticStrippedArm64() throws IOException {
-        Proc p = ContainerBuild.first();
-        assertEquals(0, p.exit, p.toString());
-        String json = p.out.trim();
-        assertTrue(json.startsWith("{") && json.endsWith("}"), "stdout must be only the JSON report:\n" + p.out);
+        String json = Asserts.assertJsonReport(ContainerBuild.first(), ContainerBuild.FUNCTIONS);
         assertTrue(json.contains("\"builder\":\"cargo zigbuild in a podman container (" + ContainerImage.tag() + ")\""), json);
         for (String f : ContainerBuild.FUNCTIONS) {
-            assertTrue(json.contains("\"name\":\"" + f + "\""), f + " missing from " + json);
-            Path b = ContainerBuild.bootstrap(f);
-            ElfInfo i = ElfReader.read(b);
-            assertEquals("aarch64", i.arch(), f);
-            assertEquals(ElfInfo.Linkage.STATIC, i.linkage, f);
-            assertEquals(Boolean.TRUE, i.stripped, f);
-            String file = Proc.run(Repo.ROOT, "file", "-b", b.toString()).out;
-            assertTrue(file.startsWith("ELF 64-bit LSB executable, ARM aarch64") && file.contains("statically linked, stripped"), file);
+            Asserts.assertStaticStrippedArm64(ContainerBuild.bootstrap(f));
         }
         Proc q = Proc.run(Repo.ROOT, null, List.of("qemu-aarch64-static", ContainerBuild.bootstrap("hello-fn").toString()), 60);
         assertEquals("hello 42", q.out.trim(), q.toString());
@@ -146,9 +136,7 @@ class DockerBuildTest {
     @Test
     void ctrlCStopsTheContainerAndLeavesNothingRunning() throws Exception {
         assertEquals(0, ContainerBuild.first().exit, "std is built once, by the shared build");
-        Path ws = Files.createTempDirectory("bl-docker-slow-");
-        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"slow\"]\nresolver = \"2\"\n");
-        ContainerBuild.writeMember(ws.resolve("slow"), "slow-fn", "", "fn main() {}\n");
+        Path ws = ContainerBuild.oneMemberWorkspace("slow", "slow-fn", "fn main() {}\n");
         // A build script that does not finish by itself: the build is surely running when Ctrl-C comes.
         Files.writeString(ws.resolve("slow/build.rs"), "fn main() { std::thread::sleep(std::time::Duration::from_secs(3600)); }\n");
         Path log = ws.resolve("build.log");
@@ -196,9 +184,7 @@ class DockerBuildTest {
     @Test
     void aCompileErrorInsideTheContainerExitsWithCargosStatus() throws IOException {
         assertEquals(0, ContainerBuild.first().exit, "std is built once, by the shared build");
-        Path ws = Files.createTempDirectory("bl-docker-bad-");
-        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"broken\"]\nresolver = \"2\"\n");
-        ContainerBuild.writeMember(ws.resolve("broken"), "broken-fn", "", "fn main() { let x: u32 = \"nope\"; println!(\"{x}\"); }\n");
+        Path ws = ContainerBuild.oneMemberWorkspace("broken", "broken-fn", "fn main() { let x: u32 = \"nope\"; println!(\"{x}\"); }\n");
         Proc p = ContainerBuild.run(ContainerBuild.env(), ws);
         assertEquals(101, p.exit, p.toString());
         assertTrue(p.err.contains("mismatched types") && p.err.contains("Compiling broken-fn v0.1.0 (" + ws.resolve("broken") + ")"),

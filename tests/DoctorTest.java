@@ -130,11 +130,19 @@ class DoctorTest {
 
     @Test
     void fixInstallsZigAndCargoZigbuildWithPipIntoAVenvAndChecksAgain() throws IOException {
-        Path venv = venv("doctor-venv");
+        thenDelete(venv("doctor-venv"), this::fixInstallsInto);
+    }
+
+    interface InFolder {
+        void run(Path dir) throws IOException;
+    }
+
+    /** Runs test in dir, then removes dir whatever the outcome. */
+    private static void thenDelete(Path dir, InFolder test) throws IOException {
         try {
-            fixInstallsInto(venv);
+            test.run(dir);
         } finally {
-            Install.deleteTree(venv);
+            Install.deleteTree(dir);
         }
     }
 
@@ -207,9 +215,7 @@ class DoctorTest {
     @Test
     void theExistingBuildRowRunsVerifyElfAndNeverBlocks() throws IOException {
         Path ws = Repo.scratch("doctor-built");
-        Files.writeString(ws.resolve("Cargo.toml"), "[package]\nname = \"built\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n");
-        Files.createDirectories(ws.resolve("src"));
-        Files.writeString(ws.resolve("src/main.rs"), "fn main() {}\n");
+        Fixtures.writeCrate(ws, "built", "fn main() {}\n");
         Path lambda = ws.resolve("target/lambda");
         Path good = bootstrap(lambda, "good"), bad = bootstrap(lambda, "bad"), noexec = bootstrap(lambda, "noexec");
         Files.writeString(ws.resolve("hello.c"), "int main(void) { return 0; }\n");
@@ -244,12 +250,7 @@ class DoctorTest {
     @Test
     void outsideAnyWorkspaceAMissingStdNamesRustupTargetAdd() throws IOException {
         // Outside the project: its rustup override and .cargo/config.toml must not apply.
-        Path dir = Files.createTempDirectory("doctor-outside-");
-        try {
-            missingStdOutside(dir);
-        } finally {
-            Install.deleteTree(dir);
-        }
+        thenDelete(Files.createTempDirectory("doctor-outside-"), this::missingStdOutside);
     }
 
     private void missingStdOutside(Path dir) throws IOException {

@@ -122,8 +122,8 @@ class ElfAgreementTest {
         int accepted = 0;
         for (Map.Entry<Path, String> e : fileSays.entrySet()) {
             ElfPolicy.Verdict v = policy.check(e.getKey().toString(), weSay.get(e.getKey()));
-            if (v.ok) accepted++;
-            if (v.ok != fileSaysLambdaReady(e.getValue())) wrong.add(v.line() + "\n    file: " + e.getValue());
+            if (v.ok()) accepted++;
+            if (v.ok() != fileSaysLambdaReady(e.getValue())) wrong.add(v.line() + "\n    file: " + e.getValue());
         }
         assertTrue(wrong.isEmpty(), "verdicts that disagree with `file`'s words:\n" + String.join("\n", wrong));
         assertTrue(accepted >= 3, "expected the stripped static samples to pass, " + accepted + " did");
@@ -181,8 +181,8 @@ class ElfAgreementTest {
         assertTrue(info.needed.isEmpty(), "needed: " + info.needed);
         assertNull(info.interpreter);
         ElfPolicy.Verdict v = new ElfPolicy(ElfReader.EM_AARCH64, false, false, -1).check(p.toString(), info);
-        assertTrue(v.ok, v.line());
-        assertEquals(List.of(), v.problems);
+        assertTrue(v.ok(), v.line());
+        assertEquals(List.of(), v.problems());
         assertTrue(v.line().startsWith(p + ": OK " + d + ", "), v.line());
         assertEquals(0, ElfSamples.verifyElf(p.toString()).exit);
     }
@@ -191,21 +191,21 @@ class ElfAgreementTest {
     void unstrippedAndDynamicSamplesFailForTheRightReasons() {
         ElfPolicy policy = new ElfPolicy(ElfReader.EM_AARCH64, false, false, -1);
         ElfPolicy.Verdict unstripped = policy.check("u", weSay.get(samples.path(ElfSamples.A64_STATIC)));
-        assertEquals(List.of("not stripped (.symtab present)"), unstripped.problems);
+        assertEquals(List.of("not stripped (.symtab present)"), unstripped.problems());
         ElfPolicy.Verdict debugOnly = policy.check("d", weSay.get(samples.path(ElfSamples.A64_DEBUG_ONLY)));
-        assertEquals(List.of("not stripped (.debug_info present)"), debugOnly.problems);
+        assertEquals(List.of("not stripped (.debug_info present)"), debugOnly.problems());
         ElfPolicy.Verdict debug = policy.check("g", weSay.get(samples.path(ElfSamples.A64_DEBUG)));
-        assertEquals(List.of("not stripped (.symtab and .debug_info present)"), debug.problems);
+        assertEquals(List.of("not stripped (.symtab and .debug_info present)"), debug.problems());
         ElfPolicy.Verdict dyn = policy.check("x", weSay.get(samples.path(ElfSamples.A64_DYNAMIC)));
-        assertEquals(1, dyn.problems.stream().filter(s -> s.startsWith("dynamically linked (interpreter /lib/ld-linux-aarch64.so.1, needs libc.so.6)")).count(), dyn.line());
+        assertEquals(1, dyn.problems().stream().filter(s -> s.startsWith("dynamically linked (interpreter /lib/ld-linux-aarch64.so.1, needs libc.so.6)")).count(), dyn.line());
         ElfPolicy.Verdict so = policy.check("s", weSay.get(samples.path(ElfSamples.A64_SHARED)));
-        assertTrue(so.problems.contains("a shared object, not an executable"), so.line());
+        assertTrue(so.problems().contains("a shared object, not an executable"), so.line());
         ElfPolicy.Verdict obj = policy.check("o", weSay.get(samples.path(ElfSamples.A64_OBJECT)));
-        assertTrue(obj.problems.contains("a relocatable object, not an executable"), obj.line());
+        assertTrue(obj.problems().contains("a relocatable object, not an executable"), obj.line());
         ElfPolicy.Verdict interp = policy.check("i", weSay.get(samples.path(ElfSamples.A64_STATIC_INTERP)));
-        assertTrue(interp.problems.contains("needs an interpreter (/lib/ld-sample.so.1) although it has no dynamic section"), interp.line());
+        assertTrue(interp.problems().contains("needs an interpreter (/lib/ld-sample.so.1) although it has no dynamic section"), interp.line());
         ElfPolicy.Verdict x64 = new ElfPolicy(ElfReader.EM_X86_64, false, false, -1)
                 .check("x", weSay.get(samples.path(ElfSamples.X64_STATIC_STRIPPED)));
-        assertTrue(x64.ok, x64.line());
+        assertTrue(x64.ok(), x64.line());
     }
 }

@@ -246,9 +246,9 @@ class ElfFuzzTest {
             if (verdictOut != null) verdictOut[0] = v;
             String line = v.line();
             if (line == null || !(line.startsWith(p + ": OK ") || line.startsWith(p + ": FAIL "))) return "bad line: " + line;
-            if (v.ok != v.problems.isEmpty()) return "ok=" + v.ok + " with problems " + v.problems;
-            for (String s : v.problems) if (s == null || s.contains("internal error")) return "problem: " + s;
-            if (m.mustFail && v.ok) return "a file cut before its headers end passed: " + line;
+            if (v.ok() != v.problems().isEmpty()) return "ok=" + v.ok() + " with problems " + v.problems();
+            for (String s : v.problems()) if (s == null || s.contains("internal error")) return "problem: " + s;
+            if (m.mustFail && v.ok()) return "a file cut before its headers end passed: " + line;
             long want = m.length < 0 ? m.base.length : m.length;
             if (info.size != want) return "size " + info.size + ", expected " + want;
             String json = v.toJson();
@@ -275,7 +275,7 @@ class ElfFuzzTest {
                 Files.write(p, m.bytes());
                 String wrong = check(m, p, v);
                 if (wrong != null) bad.add(m.label + ": " + wrong);
-                else if (v[0].ok) ok++;
+                else if (v[0].ok()) ok++;
                 if (m.mustFail) mustFail++;
             }
         } finally {
@@ -316,7 +316,7 @@ class ElfFuzzTest {
                 args[k + 1] = slots[k].toString();
                 String wrong = check(m, slots[k], v);
                 if (wrong != null) bad.add(m.label + ": " + wrong);
-                else if (v[0].ok) expectedOk++;
+                else if (v[0].ok()) expectedOk++;
             }
             ElfSamples.Run r = ElfSamples.verifyElf(args);
             String label = "batch from mutant " + start + " (" + mutants.get(start).label + ")";
@@ -365,9 +365,9 @@ class ElfFuzzTest {
                     List.of(b.elf, b.elfClass, b.endian, b.machine, b.type, b.linkage, String.valueOf(b.interpreter), b.needed,
                             b.hasSymtab, b.debugInfo, b.stripped, b.noSectionHeaders, b.malformed));
             ElfPolicy policy = new ElfPolicy(ElfReader.EM_AARCH64, false, false, -1);
-            assertTrue(policy.check("a", a).ok);
+            assertTrue(policy.check("a", a).ok());
             ElfPolicy.Verdict vb = policy.check(big.toString(), b);
-            assertTrue(vb.ok, vb.line());
+            assertTrue(vb.ok(), vb.line());
             assertEquals(big + ": OK " + a.describe() + ", 4.0 GiB", vb.line());
 
             ElfSamples.Run r = ElfSamples.verifyElf("--json", "--max-size", "50MB", big.toString(), original.toString());

@@ -1,7 +1,5 @@
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -23,8 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The gateway's HTTP fronts through curl, in front of a real lambda_http function (tests/fixtures/gateway gw-http)
  * that says which front called it (lambda_http's RequestContext: ApiGatewayV2, ApiGatewayV1, Alb).
  */
-class GatewayHttpTest {
-    static GatewayServer gw;
+class GatewayHttpTest extends FixtureGatewayTests {
 
     /** A curl answer: status, headers (lower-cased names, one line each), body. */
     record Answer(int status, List<String> headers, String body) {
@@ -47,16 +44,6 @@ class GatewayHttpTest {
         JsonObject json() {
             return Json.parse(body).asObject();
         }
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = GatewayServer.fixtureGateway();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gw != null) gw.close();
     }
 
     @Test

@@ -1,7 +1,5 @@
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -24,19 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * function on aws_lambda_events' ApiGatewayWebsocketProxyRequest (tests/fixtures/gateway gw-ws): it refuses a
  * $connect without ?name= and answers each message with what it saw.
  */
-class GatewayWebSocketTest {
-    static GatewayServer gw;
+class GatewayWebSocketTest extends FixtureGatewayTests {
     static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        gw = GatewayServer.fixtureGateway();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gw != null) gw.close();
-    }
 
     static String ws(String query) {
         return gw.url.replace("http:", "ws:") + "/dev" + query;

@@ -231,14 +231,14 @@ class InvokeLambdaTest {
                 "--manifest-path", ws.resolve("Cargo.toml").toString()).directory(Repo.ROOT.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            String url = waitFor(server, log, Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)/"), "serving").group(1);
+            String url = GatewayServer.waitFor(server, log, Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)/"), "serving").group(1);
             HttpClient client = HttpClient.newHttpClient();
             String backend = url + "/2015-03-31/functions/backend/invocations", event = Files.readString(Repo.ROOT.resolve("events/backend-http.json"));
             HttpResponse<String> before = client.send(post(backend, event), HttpResponse.BodyHandlers.ofString());
             assertTrue(before.body().contains("{\\\"status\\\":\\\"ok\\\"}"), before.body());
             Path main = ws.resolve("backend/src/main.rs");
             Files.writeString(main, Files.readString(main).replace("{\\\"status\\\":\\\"ok\\\"}", "{\\\"status\\\":\\\"rebuilt\\\"}"));
-            waitFor(server, log, Pattern.compile("backend rebuilt: its next invoke starts the new build"), "the rebuild");
+            GatewayServer.waitFor(server, log, Pattern.compile("backend rebuilt: its next invoke starts the new build"), "the rebuild");
             String text = Files.readString(log);
             assertTrue(text.contains("invoke-lambda: changed: backend; rebuilding"), text);
             assertTrue(text.contains("build-lambda: building 1 function"), "only the changed package was built again: " + text);
@@ -255,17 +255,6 @@ class InvokeLambdaTest {
             assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server did not stop");
             for (ProcessHandle h : children) h.onExit().get(30, TimeUnit.SECONDS);
         }
-    }
-
-    /** The first match of pattern in the server's log, waiting up to 300 s; fails if the server ends first. */
-    private static Matcher waitFor(Process server, Path log, Pattern pattern, String what) throws Exception {
-        for (int i = 0; i < 3000; i++) {
-            Matcher m = pattern.matcher(Files.readString(log));
-            if (m.find()) return m;
-            assertTrue(server.isAlive(), "the server ended before " + what + ": " + Files.readString(log));
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no " + what + " within 300 s: " + Files.readString(log));
     }
 
     private static HttpRequest post(String url, String body) {

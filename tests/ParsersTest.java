@@ -50,14 +50,21 @@ class ParsersTest {
         assertEquals(1536L, Sizes.parse("1.5 KiB"));
         assertEquals(1_048_576L, Sizes.parse("1048576"));
         assertEquals(2_000_000_000L, Sizes.parse("2g"));
+        assertEquals(1000L, Sizes.parse("1KB"), "KB is a power of 1000, KiB of 1024");
+        assertNull(Sizes.parse("lots"));
         assertNull(Sizes.parse("50 MBs"));
         assertNull(Sizes.parse("-1MB"));
         assertNull(Sizes.parse("99999999999999999999GB"), "past a long is invalid, not a wrapped number");
-        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> Sizes.parse(SPEC, "--max-size", "big"));
-        assertTrue(e.getMessage().startsWith("invalid --max-size 'big'"), e.getMessage());
+        assertEquals(50_000_000L, Sizes.parse("--max-size", "50MB").value());
+        Parsed<Long> bad = Sizes.parse("--max-size", "big");
+        assertNull(bad.value());
+        assertTrue(bad.problem().startsWith("invalid --max-size 'big'"), bad.problem());
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> bad.orUsage(SPEC));
+        assertEquals(bad.problem(), e.getMessage(), "the command's usage error is the parser's line");
         assertEquals("1023 B", Sizes.human(1023));
         assertEquals("1.0 KiB", Sizes.human(1024));
         assertEquals("2.1 MiB", Sizes.human(2_249_392));
+        assertEquals("4.0 GiB", Sizes.human(4L << 30));
     }
 
     @Test
@@ -65,16 +72,16 @@ class ParsersTest {
         assertTrue(ElfReader.compareVersions("2.9", "2.17") < 0);
         assertTrue(ElfReader.compareVersions("2.34", "2.34.0") == 0);
         assertTrue(ElfReader.compareVersions("2.35", "2.34") > 0);
-        assertEquals("2.34", ElfPolicy.parseMaxGlibc(SPEC, null, "provided.al2023"));
-        assertEquals("2.26", ElfPolicy.parseMaxGlibc(SPEC, null, "provided.al2"));
-        assertEquals("2.28", ElfPolicy.parseMaxGlibc(SPEC, "2.28", "provided.al2023"), "--max-glibc wins over --runtime");
-        assertNull(ElfPolicy.parseMaxGlibc(SPEC, null, null));
-        assertThrows(CommandLine.ParameterException.class, () -> ElfPolicy.parseMaxGlibc(SPEC, "2.x", null));
-        assertThrows(CommandLine.ParameterException.class, () -> ElfPolicy.parseMaxGlibc(SPEC, null, "nodejs20.x"));
+        assertEquals(Parsed.ok("2.34"), ElfPolicy.maxGlibc(null, "provided.al2023"));
+        assertEquals(Parsed.ok("2.26"), ElfPolicy.maxGlibc(null, "provided.al2"));
+        assertEquals(Parsed.ok("2.28"), ElfPolicy.maxGlibc("2.28", "provided.al2023"), "--max-glibc wins over --runtime");
+        assertEquals(Parsed.ok(null), ElfPolicy.maxGlibc(null, null));
+        assertEquals("invalid --max-glibc '2.x' (use a version such as 2.34)", ElfPolicy.maxGlibc("2.x", null).problem());
+        assertTrue(ElfPolicy.maxGlibc(null, "nodejs20.x").problem().startsWith("unknown --runtime 'nodejs20.x'"));
         ElfPolicy p = new ElfPolicy(ElfReader.EM_AARCH64, true, false, -1);
-        assertNull(p.maxGlibc);
-        assertEquals("2.34", p.withMaxGlibc("2.34").maxGlibc);
-        assertNull(p.maxGlibc, "withMaxGlibc returns a new policy and leaves this one alone");
+        assertNull(p.maxGlibc());
+        assertEquals("2.34", p.withMaxGlibc("2.34").maxGlibc());
+        assertNull(p.maxGlibc(), "withMaxGlibc returns a new policy and leaves this one alone");
     }
 
     @Test

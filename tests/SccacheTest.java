@@ -132,9 +132,7 @@ class SccacheTest {
         Path ws = Files.createTempDirectory("bl-docker-sccache-");
         // A library of its own (binaries are never cached; a crates.io crate may already be built in the shared target).
         Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"cached\", \"cachedlib\"]\nresolver = \"2\"\n");
-        Files.createDirectories(ws.resolve("cachedlib/src"));
-        Files.writeString(ws.resolve("cachedlib/Cargo.toml"), "[package]\nname = \"cachedlib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
-        Files.writeString(ws.resolve("cachedlib/src/lib.rs"), "pub fn answer() -> u32 { 42 }\n");
+        Fixtures.writePackage(ws.resolve("cachedlib"), "cachedlib", "", "src/lib.rs", "pub fn answer() -> u32 { 42 }\n");
         ContainerBuild.writeMember(ws.resolve("cached"), "cached-fn", "cachedlib = { path = \"../cachedlib\" }\n",
                 "fn main() { println!(\"cached {}\", cachedlib::answer()); }\n");
         Map<String, String> e = new HashMap<>(ContainerBuild.env());

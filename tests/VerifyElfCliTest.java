@@ -33,6 +33,15 @@ class VerifyElfCliTest {
         return Proc.jbang(null, all);
     }
 
+    /** What verify-elf printed on stdout, once its exit code and its number of lines are as expected. */
+    static List<String> verifyElfSays(int exit, int lineCount, String... args) {
+        Proc p = verifyElf(args);
+        assertEquals(exit, p.exit, p.toString());
+        List<String> out = lines(p.out);
+        assertEquals(lineCount, out.size(), p.toString());
+        return out;
+    }
+
     static List<String> lines(String s) {
         List<String> l = new ArrayList<>(Arrays.asList(s.split("\n")));
         l.removeIf(String::isBlank);
@@ -55,10 +64,7 @@ class VerifyElfCliTest {
 
     @Test
     void hostLsPassesAsDynamicX86() {
-        Proc p = verifyElf("--arch", "x86_64", "--allow-dynamic", "/bin/ls");
-        assertEquals(0, p.exit, p.toString());
-        List<String> out = lines(p.out);
-        assertEquals(1, out.size(), p.toString());
+        List<String> out = verifyElfSays(0, 1, "--arch", "x86_64", "--allow-dynamic", "/bin/ls");
         assertTrue(out.get(0).startsWith("/bin/ls: OK ELF 64-bit LSB pie executable, x86-64, dynamically linked"), out.get(0));
     }
 
@@ -76,10 +82,7 @@ class VerifyElfCliTest {
 
     @Test
     void unstrippedFails() {
-        Proc p = verifyElf(unstripped.toString());
-        assertEquals(1, p.exit, p.toString());
-        List<String> out = lines(p.out);
-        assertEquals(1, out.size(), p.toString());
+        List<String> out = verifyElfSays(1, 1, unstripped.toString());
         assertTrue(out.get(0).startsWith(unstripped + ": FAIL not stripped (.symtab present) [ELF 64-bit LSB executable, ARM aarch64, statically linked, not stripped, "), out.get(0));
     }
 
@@ -91,10 +94,7 @@ class VerifyElfCliTest {
             Files.copy(stripped, dir.resolve(name).resolve("bootstrap"));
         }
         Files.copy(unstripped, dir.resolve("a").resolve("not-a-bootstrap"));
-        Proc p = verifyElf(dir.toString());
-        assertEquals(0, p.exit, p.toString());
-        List<String> out = lines(p.out);
-        assertEquals(3, out.size(), p.toString());
+        List<String> out = verifyElfSays(0, 3, dir.toString());
         assertTrue(out.get(0).startsWith(dir.resolve("a/bootstrap") + ": OK ELF 64-bit LSB executable, ARM aarch64"), out.get(0));
         assertTrue(out.get(1).startsWith(dir.resolve("b/bootstrap") + ": OK ELF 64-bit LSB executable, ARM aarch64"), out.get(1));
         assertEquals("2 files checked: 2 OK, 0 FAIL", out.get(2));
@@ -105,10 +105,7 @@ class VerifyElfCliTest {
         Path dir = Files.createDirectories(scratch.resolve("empty-lambda/sub"));
         Files.copy(stripped, dir.resolve("my-function"));
         Path top = dir.getParent();
-        Proc p = verifyElf(top.toString());
-        assertEquals(1, p.exit, p.toString());
-        List<String> out = lines(p.out);
-        assertEquals(1, out.size(), p.toString());
+        List<String> out = verifyElfSays(1, 1, top.toString());
         assertTrue(out.get(0).startsWith(top + ": FAIL no file named bootstrap below this directory"), out.get(0));
     }
 
@@ -138,10 +135,7 @@ class VerifyElfCliTest {
 
     @Test
     void maxSizeFailsLargerFiles() {
-        Proc p = verifyElf("--max-size", "1KB", stripped.toString());
-        assertEquals(1, p.exit, p.toString());
-        List<String> out = lines(p.out);
-        assertEquals(1, out.size(), p.toString());
+        List<String> out = verifyElfSays(1, 1, "--max-size", "1KB", stripped.toString());
         assertTrue(out.get(0).contains(": FAIL "), out.get(0));
         assertTrue(out.get(0).contains("larger than --max-size 1000 B"), out.get(0));
     }

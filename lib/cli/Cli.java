@@ -66,8 +66,20 @@ final class Cli {
         }
     }
 
+    /** Runs a command in-process and returns its exit code: each script's main passes it to System.exit, tests call it as it is. */
+    static int run(Object command, String... args) {
+        return commandLine(command).execute(args);
+    }
+
+    /**
+     * The command line of one of the scripts' commands, with what every command has and its @Command leaves out:
+     * --help and --version (ProjectVersion), options listed in the order they are declared, the help as wide
+     * as the terminal, the exit codes of its @ExitCodes, one-line errors and the outcome file.
+     */
     static CommandLine commandLine(Object command) {
         CommandLine cl = new CommandLine(command);
+        cl.getCommandSpec().mixinStandardHelpOptions(true).versionProvider(new ProjectVersion());
+        cl.getCommandSpec().usageMessage().sortOptions(false).autoWidth(true);
         ExitCodes codes = command.getClass().getAnnotation(ExitCodes.class);
         if (codes != null) {
             Map<String, String> list = new java.util.LinkedHashMap<>();

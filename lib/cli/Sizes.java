@@ -25,13 +25,11 @@ import java.util.stream.Stream;
 final class Sizes {
     private Sizes() {}
 
-    static long parse(CommandLine.Model.CommandSpec spec, String option, String text) {
+    /** The value of a size option, or the line that says why TEXT is not a size. */
+    static Parsed<Long> parse(String option, String text) {
         Long v = parse(text);
-        if (v == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "invalid " + option + " '" + text
-                    + "' (use a number of bytes or a size such as 50MB, 250MiB; KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024)");
-        }
-        return v;
+        return v != null ? Parsed.ok(v) : Parsed.bad("invalid " + option + " '" + text
+                + "' (use a number of bytes or a size such as 50MB, 250MiB; KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024)");
     }
 
     static Long parse(String text) {

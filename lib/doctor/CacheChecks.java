@@ -26,7 +26,7 @@ final class CacheChecks {
             return k;
         }
         Probe v = c.probeNow(c.cwd, sccache.toString(), "--version");
-        String version = v.ok() ? v.out.strip().replaceFirst("^sccache ", "") : null;
+        String version = v.ok() ? v.out().strip().replaceFirst("^sccache ", "") : null;
         if (!wanted) return Check.ok("sccache", "sccache (compile cache)", version, sccache + "; " + why);
         Path dir = null;
         Map<String, String> env = null;

@@ -97,7 +97,7 @@ final class Checkup {
         rows.add(rust.cargo(cargoV.join()));
         rows.add(rust.std(dir, rustcV.join(), sysroot.join(), rustup.join(), buildStd.join()));
         rows.add(zig.zig(zigFound.join(), pip, python));
-        rows.add(zig.cargoZigbuild(czb.join(), cargoV.join(), pip, rustcV.join().ok() ? RustChecks.releaseOf(rustcV.join().out) : null));
+        rows.add(zig.cargoZigbuild(czb.join(), cargoV.join(), pip, rustcV.join().ok() ? RustChecks.releaseOf(rustcV.join().out()) : null));
         rows.add(rust.linker(dir));
         Check[] d = docker.join();
         rows.add(d[0]);
@@ -189,7 +189,7 @@ final class Checkup {
                 "--manifest-path", s.manifest.toString());
         if (meta.ok()) {
             try {
-                Workspace ws = Workspace.parse(s.manifest, meta.out);
+                Workspace ws = Workspace.parse(s.manifest, meta.out());
                 s.root = ws.root;
                 s.targetDir = ws.targetDir;
                 return s;

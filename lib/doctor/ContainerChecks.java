@@ -39,7 +39,7 @@ final class ContainerChecks {
             Check engineRow = Check.of(Check.Status.MISSING, "docker-engine", "docker engine", null, "no docker client to ask").fix(client);
             return new Check[]{row, engineRow};
         }
-        Check row = v.ok() ? Check.ok("docker", "docker client", v.version(), v.tool
+        Check row = v.ok() ? Check.ok("docker", "docker client", v.version(), v.tool()
                 + (v.firstLine().toLowerCase(Locale.ROOT).contains("podman") ? " (podman's docker command)" : ""))
                 : Check.of(Check.Status.FAIL, "docker", "docker client", null, v.why()).fix(client);
         Probe info = probeNow(cwd, docker, "info", "--format", "{{.ServerVersion}}");
@@ -51,7 +51,7 @@ final class ContainerChecks {
             return new Check[]{row, Check.ok("docker-engine", "docker engine", info.firstLine(), "answers `docker info`")};
         }
         String why = "the " + docker + " client is installed, but no engine answers: "
-                + (info.answered ? Workspace.lastErrorLine(info.err.isBlank() ? info.out : info.err) : info.problem);
+                + (info.answered() ? Workspace.lastErrorLine(info.err().isBlank() ? info.out() : info.err()) : info.problem());
         return new Check[]{row, Check.of(Check.Status.MISSING, "docker-engine", "docker engine", null, why).fix(start + orPodman)};
     }
 
@@ -68,7 +68,7 @@ final class ContainerChecks {
             return Check.of(Check.Status.MISSING, "podman", "podman", v.version(), "podman is installed, but " + info.why())
                     .fix("see `podman info`" + (platform.mac ? " (podman machine init && podman machine start)" : ""));
         }
-        return Check.ok("podman", "podman", v.version(), v.tool + " (answers `podman info`)");
+        return Check.ok("podman", "podman", v.version(), v.tool() + " (answers `podman info`)");
     }
 
     Check image() {
@@ -77,13 +77,13 @@ final class ContainerChecks {
         String tag = colon > image.lastIndexOf('/') && !image.contains("@") ? image.substring(colon + 1) : null;
         Probe p = probeNow(cwd, engine, "image", "inspect", "--format", "{{.Id}}", image);
         if (p.ok()) return Check.ok("image", label, tag, image + " (in " + name + "; BUILD_LAMBDA_IMAGE or --image choose another)");
-        if (!p.answered) return Check.of(Check.Status.MISSING, "image", label, null, image + ": " + p.why());
-        String said = Workspace.lastErrorLine(p.err.isBlank() ? p.out : p.err);
+        if (!p.answered()) return Check.of(Check.Status.MISSING, "image", label, null, image + ": " + p.why());
+        String said = Workspace.lastErrorLine(p.err().isBlank() ? p.out() : p.err());
         // inspect fails both for an absent image and for an engine that does not answer: only the first is fixed by a pull.
         if (said.toLowerCase(Locale.ROOT).matches(".*(no such image|image not known|no such object).*")) {
             return Check.of(Check.Status.MISSING, "image", label, null, image + " is not among " + name
                     + "'s images (BUILD_LAMBDA_IMAGE or --image choose another)")
-                    .fix(new Check.Fix(name + " pull " + image, List.of(p.tool.toString(), "pull", image)));
+                    .fix(new Check.Fix(name + " pull " + image, List.of(p.tool().toString(), "pull", image)));
         }
         return Check.of(Check.Status.MISSING, "image", label, null, image + ": cannot ask " + name + ": " + said);
     }

@@ -5,29 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One external program asked one question, with a timeout: doctor never waits on a hung `docker info`. */
-final class Probe {
-    /** The program as found on PATH (or as given with a slash); null when there is none. */
-    final Path tool;
-    /** The command as a person would type it, for messages. */
-    final String shown;
-    /** Ran and finished within the timeout. */
-    final boolean answered;
-    final int exit;
-    final String out, err;
-    /** Why there is no answer: not found, did not start, did not finish in time. */
-    final String problem;
-
-    private Probe(Path tool, String shown, boolean answered, int exit, String out, String err, String problem) {
-        this.tool = tool;
-        this.shown = shown;
-        this.answered = answered;
-        this.exit = exit;
-        this.out = out;
-        this.err = err;
-        this.problem = problem;
-    }
-
+/**
+ * One external program asked one question, with a timeout: doctor never waits on a hung `docker info`. tool: the
+ * program as found on PATH (or as given with a slash), null when there is none; shown: the command as a person would
+ * type it, for messages; answered: it ran and finished within the timeout; problem: why there is no answer (not
+ * found, did not start, did not finish in time).
+ */
+record Probe(Path tool, String shown, boolean answered, int exit, String out, String err, String problem) {
     static Probe run(Path dir, Map<String, String> env, long timeoutSeconds, String program, String... args) {
         String shown = program + (args.length == 0 ? "" : " " + String.join(" ", args));
         Optional<Path> tool = Exec.which(program, env);

@@ -37,7 +37,7 @@ final class RustChecks {
             return Check.of(Check.Status.FAIL, "rustc", "rustc", null, v.why())
                     .fix("see `rustup show` (is the toolchain selected here installed?)");
         }
-        String release = releaseOf(v.out);
+        String release = releaseOf(v.out());
         if (olderThanMeasured(release)) {
             return Check.of(Check.Status.WARN, "rustc", "rustc", release, toolchain(rustup, sysroot) + "; older than " + OLDEST_MEASURED
                     + ", the oldest measured to work; measured to work: " + WORKING)
@@ -65,7 +65,7 @@ final class RustChecks {
             return Check.of(Check.Status.MISSING, "cargo", "cargo", null, "cargo not found on PATH").fix(rustFix());
         }
         if (!v.ok()) return Check.of(Check.Status.FAIL, "cargo", "cargo", null, v.why()).fix("see `rustup show`");
-        return Check.ok("cargo", "cargo", v.version(), v.tool.toString());
+        return Check.ok("cargo", "cargo", v.version(), v.tool().toString());
     }
 
     Check.Fix rustFix() {
@@ -86,7 +86,7 @@ final class RustChecks {
         if (!rustcV.ok() || !sysroot.ok()) {
             return Check.of(Check.Status.MISSING, "std", label, null, "needs a working rustc (see the rustc row)").fix(rustFix());
         }
-        String version = releaseOf(rustcV.out);
+        String version = releaseOf(rustcV.out());
         Path root = Path.of(sysroot.firstLine());
         Path lib = root.resolve("lib/rustlib").resolve(triple).resolve("lib");
         if (hasFiles(lib)) return Check.ok("std", label, version, "prebuilt, in " + lib);
@@ -100,15 +100,15 @@ final class RustChecks {
         }
         boolean dist = isRustupDist(root);
         Check.Fix add = rustup.found() && dist
-                ? new Check.Fix("rustup target add " + triple, List.of(rustup.tool.toString(), "target", "add", triple))
+                ? new Check.Fix("rustup target add " + triple, List.of(rustup.tool().toString(), "target", "add", triple))
                 : Check.Fix.manual("rustup target add " + triple + (rustup.found() ? " (with a rustup-installed toolchain such as stable)" : ""));
         if (buildStd.ok()) {
             return Check.of(Check.Status.MISSING, "std", label, version, "cargo config enables build-std, but rust-src is missing ("
                     + src + ")").fix(rustup.found() && dist ? new Check.Fix("rustup component add rust-src",
-                            List.of(rustup.tool.toString(), "component", "add", "rust-src")) : Check.Fix.manual("install rust-src for this toolchain"));
+                            List.of(rustup.tool().toString(), "component", "add", "rust-src")) : Check.Fix.manual("install rust-src for this toolchain"));
         }
         String why = "no prebuilt std in " + lib;
-        if (configured != null && buildStd.err.contains("nightly")) {
+        if (configured != null && buildStd.err().contains("nightly")) {
             why += "; " + configured + " enables build-std, but this cargo is on the stable channel and ignores [unstable] "
                     + "(use a nightly toolchain, or RUSTC_BOOTSTRAP=1)";
         } else if (rustSrc) {

@@ -42,15 +42,15 @@ final class ZigChecks {
     Check cargoZigbuild(Probe czb, Probe cargo, Pip pip, String rustcRelease) {
         String alt = "cargo install --locked cargo-zigbuild";
         if (czb.ok() && tooOldForRust(czb.version(), rustcRelease)) {
-            return Check.of(Check.Status.WARN, "cargo-zigbuild", "cargo-zigbuild", czb.version(), czb.tool + "; rustc " + rustcRelease
+            return Check.of(Check.Status.WARN, "cargo-zigbuild", "cargo-zigbuild", czb.version(), czb.tool() + "; rustc " + rustcRelease
                     + " passes --fix-cortex-a53-843419 to the linker, which zig rejects unless cargo-zigbuild " + RustChecks.CORTEX_FIX_ZIGBUILD
                     + "+ drops it; measured to work: " + RustChecks.WORKING).fix(pip.install("cargo-zigbuild==0.24.0").text);
         }
-        if (czb.ok()) return Check.ok("cargo-zigbuild", "cargo-zigbuild", czb.version(), czb.tool.toString());
+        if (czb.ok()) return Check.ok("cargo-zigbuild", "cargo-zigbuild", czb.version(), czb.tool().toString());
         String why = czb.found() ? czb.why() : "cargo-zigbuild not found on PATH";
         Check.Fix f = pip.install("cargo-zigbuild");
         if (f.command == null && cargo.ok() && !pip.managed) {
-            f = new Check.Fix(alt, List.of(cargo.tool.toString(), "install", "--locked", "cargo-zigbuild"));
+            f = new Check.Fix(alt, List.of(cargo.tool().toString(), "install", "--locked", "cargo-zigbuild"));
         } else {
             why += "; or: " + alt;
         }
@@ -82,7 +82,7 @@ final class ZigChecks {
         Check.Fix install(String pkg) {
             String text = python + " -m pip install " + pkg;
             if (info.ok() && hasPip && !managed) {
-                return new Check.Fix(text, List.of(info.tool.toString(), "-m", "pip", "install", pkg));
+                return new Check.Fix(text, List.of(info.tool().toString(), "-m", "pip", "install", pkg));
             }
             if (managed) {
                 return Check.Fix.manual(python + " is externally managed (PEP 668): " + python + " -m venv ~/.venvs/lambda-zig && "

@@ -23,34 +23,24 @@ import java.util.stream.Stream;
 
 /** What an ELF file says about itself, in the terms `file` uses. Fields are null when unknown. */
 final class ElfInfo {
-    /** EI_DATA; printed (and in --json) as `little` or `big`. */
+    /** The facts' words, as printed and in --json: the constant's name in lower case, '-' for '_' (static-pie). */
+    static String word(Enum<?> fact) {
+        return fact.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** EI_DATA: little or big. */
     enum Endian {
-        LITTLE("little", "LSB"), BIG("big", "MSB");
-
-        final String word, file;
-
-        Endian(String word, String file) {
-            this.word = word;
-            this.file = file;
-        }
+        LITTLE, BIG;
 
         @Override
         public String toString() {
-            return word;
+            return word(this);
         }
     }
 
     /** e_type, with ET_DYN split as `file` splits it: pie (DF_1_PIE) or shared. */
     enum Type {
-        EXEC("exec", "executable"), PIE("pie", "pie executable"), SHARED("shared", "shared object"),
-        RELOCATABLE("relocatable", "relocatable"), CORE("core", "core file"), OTHER("other", "file");
-
-        final String word, file;
-
-        Type(String word, String file) {
-            this.word = word;
-            this.file = file;
-        }
+        EXEC, PIE, SHARED, RELOCATABLE, CORE, OTHER;
 
         boolean executable() {
             return this == EXEC || this == PIE;
@@ -58,24 +48,17 @@ final class ElfInfo {
 
         @Override
         public String toString() {
-            return word;
+            return word(this);
         }
     }
 
     /** How the program is linked, in libmagic's terms; NONE when there are no program headers. */
     enum Linkage {
-        STATIC("static", "statically"), STATIC_PIE("static-pie", "static-pie"), DYNAMIC("dynamic", "dynamically"), NONE("none", null);
-
-        final String word, file;
-
-        Linkage(String word, String file) {
-            this.word = word;
-            this.file = file;
-        }
+        STATIC, STATIC_PIE, DYNAMIC, NONE;
 
         @Override
         public String toString() {
-            return word;
+            return word(this);
         }
     }
 
@@ -108,10 +91,21 @@ final class ElfInfo {
         if (!elf) return "not ELF";
         StringBuilder sb = new StringBuilder("ELF");
         if (elfClass != null) sb.append(' ').append(elfClass).append("-bit");
-        if (endian != null) sb.append(' ').append(endian.file);
-        if (type != null) sb.append(' ').append(type.file);
+        if (endian != null) sb.append(' ').append(endian == Endian.LITTLE ? "LSB" : "MSB");
+        if (type != null) sb.append(' ').append(switch (type) {
+            case EXEC -> "executable";
+            case PIE -> "pie executable";
+            case SHARED -> "shared object";
+            case RELOCATABLE -> "relocatable";
+            case CORE -> "core file";
+            case OTHER -> "file";
+        });
         if (machine >= 0) sb.append(", ").append(ElfReader.archWords(machine));
-        if (linkage != null && linkage != Linkage.NONE) sb.append(", ").append(linkage.file).append(" linked");
+        if (linkage != null && linkage != Linkage.NONE) sb.append(", ").append(switch (linkage) {
+            case STATIC -> "statically";
+            case STATIC_PIE -> "static-pie";
+            default -> "dynamically";
+        }).append(" linked");
         if (interpreter != null) sb.append(", interpreter ").append(interpreter);
         if (noSectionHeaders) sb.append(", no section header");
         else if (stripped != null) sb.append(Boolean.TRUE.equals(debugInfo) ? ", with debug_info" : "")

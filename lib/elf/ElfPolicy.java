@@ -1,8 +1,3 @@
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -21,24 +16,13 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The requirements a Lambda bootstrap must meet, and the verdict for one file. */
-final class ElfPolicy {
-    final int machine;
-    final boolean allowDynamic, allowUnstripped;
-    final long maxSize;
-    /** The newest GLIBC_x.y a binary may need (the Lambda runtime's glibc), or null for no limit. */
-    final String maxGlibc;
-
+/**
+ * The requirements a Lambda bootstrap must meet, and the verdict for one file. maxSize < 0: no size limit;
+ * maxGlibc: the newest GLIBC_x.y a binary may need (the Lambda runtime's glibc), or null for no limit.
+ */
+record ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize, String maxGlibc) {
     ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize) {
         this(machine, allowDynamic, allowUnstripped, maxSize, null);
-    }
-
-    private ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize, String maxGlibc) {
-        this.machine = machine;
-        this.allowDynamic = allowDynamic;
-        this.allowUnstripped = allowUnstripped;
-        this.maxSize = maxSize;
-        this.maxGlibc = maxGlibc;
     }
 
     /** This policy with a glibc limit (null: none). */
@@ -49,33 +33,19 @@ final class ElfPolicy {
     /** The glibc of Lambda's OS-only runtimes: provided.al2023 (Amazon Linux 2023) and provided.al2. */
     static final Map<String, String> RUNTIME_GLIBC = Map.of("provided.al2023", "2.34", "provided.al2", "2.26");
 
-    /** --max-glibc wins over --runtime; either may be null. Bad values are usage errors. */
-    static String parseMaxGlibc(CommandLine.Model.CommandSpec spec, String maxGlibc, String runtime) {
+    /** --max-glibc wins over --runtime; either may be null (no limit when both are). */
+    static Parsed<String> maxGlibc(String maxGlibc, String runtime) {
         if (maxGlibc != null) {
-            if (!maxGlibc.matches("\\d+\\.\\d+(\\.\\d+)?")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "invalid --max-glibc '" + maxGlibc + "' (use a version such as 2.34)");
-            }
-            return maxGlibc;
+            return maxGlibc.matches("\\d+\\.\\d+(\\.\\d+)?") ? Parsed.ok(maxGlibc)
+                    : Parsed.bad("invalid --max-glibc '" + maxGlibc + "' (use a version such as 2.34)");
         }
-        if (runtime == null) return null;
+        if (runtime == null) return Parsed.ok(null);
         String v = RUNTIME_GLIBC.get(runtime);
-        if (v == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --runtime '" + runtime
-                    + "' (use provided.al2023 (glibc 2.34) or provided.al2 (glibc 2.26))");
-        }
-        return v;
+        return v != null ? Parsed.ok(v)
+                : Parsed.bad("unknown --runtime '" + runtime + "' (use provided.al2023 (glibc 2.34) or provided.al2 (glibc 2.26))");
     }
 
-    /** aarch64 | arm64 | x86_64 | x86-64 | amd64 -> e_machine; anything else is a usage error. */
-    static int parseArch(CommandLine.Model.CommandSpec spec, String option, String value) {
-        Integer m = machineOf(value);
-        if (m == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown " + option + " '" + value + "' (use aarch64 or arm64, x86_64 or x86-64)");
-        }
-        return m;
-    }
-
+    /** aarch64 | arm64 | x86_64 | x86-64 | amd64 -> e_machine; null for anything else. */
     static Integer machineOf(String value) {
         switch (value.toLowerCase(Locale.ROOT)) {
             case "aarch64": case "arm64": return ElfReader.EM_AARCH64;
@@ -133,19 +103,7 @@ final class ElfPolicy {
         return new Verdict(path, p.isEmpty(), info, p);
     }
 
-    static final class Verdict {
-        final String path;
-        final boolean ok;
-        final ElfInfo info;
-        final List<String> problems;
-
-        Verdict(String path, boolean ok, ElfInfo info, List<String> problems) {
-            this.path = path;
-            this.ok = ok;
-            this.info = info;
-            this.problems = problems;
-        }
-
+    record Verdict(String path, boolean ok, ElfInfo info, List<String> problems) {
         static Verdict missing(String path, String problem) {
             return new Verdict(path, false, null, List.of(problem));
         }

@@ -3,8 +3,14 @@ import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
-/** What every build script is: the shared options, then the pipeline with its own Builder. */
+/** What every build script is: the shared options, then the pipeline with its own Builder; its exit codes but the container build's. */
+@ExitCodes(value = {ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.MISSING_PREREQUISITE, ExitCode.IO_ERROR, ExitCode.INTERNAL, ExitCode.INTERRUPTED}, other = "the build step failed: cargo's own exit code (usually 101), after cargo's own output")
 abstract class BuildCommand implements Callable<Integer> {
+    /** What --json prints, for each build script's description. */
+    static final String JSON_OUTPUT = "With --json: the report on stdout, {builder, target, targets, profile, lambda_dir, functions, "
+            + "extensions, total_size, sccache}, each function the object manifest.json lists (docs/reference/manifest.md); "
+            + "cargo's output goes to stderr.";
+
     @Mixin
     BuildOptions options;
 

@@ -15,28 +15,12 @@ import java.util.function.Function;
  * [package.metadata.lambda.build]; [workspace.metadata.lambda.bin.NAME.build]; [workspace.metadata.lambda.build];
  * the default. Settings of the whole build (arch or target, profile, lambda_dir, disable_optimizations) set by
  * several selected packages must agree; include, extension, internal and output_format are per function.
+ * warnings: lines to show before the build (metadata keys not applied).
  */
-final class BuildConfig {
+record BuildConfig(List<Target> targets, String profile, Path lambdaDir, boolean disableOptimizations, List<Packaged> functions,
+                   List<String> warnings) {
     /** One function as it is packaged: kind, internal (extensions), a zip, and the files its includes add. */
     record Packaged(Workspace.Function function, Layout.Kind kind, boolean internal, boolean zip, List<LambdaZip.Entry> included) {}
-
-    final List<Target> targets;
-    final String profile;
-    final Path lambdaDir;
-    final boolean disableOptimizations;
-    final List<Packaged> functions;
-    /** Lines to show before the build: metadata keys not applied. */
-    final List<String> warnings;
-
-    private BuildConfig(List<Target> targets, String profile, Path lambdaDir, boolean disableOptimizations, List<Packaged> functions,
-                        List<String> warnings) {
-        this.targets = targets;
-        this.profile = profile;
-        this.lambdaDir = lambdaDir;
-        this.disableOptimizations = disableOptimizations;
-        this.functions = functions;
-        this.warnings = warnings;
-    }
 
     /** The command line's own checks, before cargo metadata runs: arches, --target with them, --internal. */
     static List<Target> flagTargets(CommandLine.Model.CommandSpec spec, BuildOptions o) {

@@ -1,3 +1,4 @@
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,15 +49,8 @@ final class BuildOptions {
     @Option(names = "--internal", description = "with --extension: internal extensions (the layer zip holds <name> at its root)")
     boolean internal;
 
-    @Option(names = "--max-size", paramLabel = "SIZE", description = "fail a function whose bootstrap or zip is larger than SIZE (e.g. 50MB); "
-            + "without it, Lambda's limits only warn (zip 50 MB, unzipped 250 MB)")
-    String maxSize;
-
-    @Option(names = "--max-glibc", paramLabel = "VERSION", description = "fail a binary that needs a GLIBC_x.y newer than VERSION (-gnu targets)")
-    String maxGlibc;
-
-    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "provided.al2023 (glibc 2.34) or provided.al2 (glibc 2.26): the glibc limit for -gnu targets")
-    String runtime;
+    @Mixin
+    LimitOptions limits;
 
     @Option(names = "--tune", paramLabel = "MODE", arity = "0..1", fallbackValue = "speed",
             description = "release settings added where the workspace leaves them open (the default: speed): strip, lto = \"thin\", "
@@ -92,8 +86,8 @@ final class BuildOptions {
             + "per function \"same sha256\" or what differs (size, the first differing ELF section); exit 1 on a difference")
     Path reproduce;
 
-    @Option(names = "--json", description = "print the report as JSON on stdout (cargo's output goes to stderr)")
-    boolean json;
+    @Mixin
+    JsonOption output;
 
     @Option(names = "--verbose", description = "show commands as they run, and stack traces of unexpected errors")
     boolean verbose;

@@ -32,12 +32,19 @@ interface Builder<T> {
     List<String> command(Plan plan, T prepared);
 
     /**
-     * Whether command() needs prepare()'s value. When it does not (zig, native), cargo starts while the
+     * Whether command() needs prepare()'s value (the docker build's does). When it does not (zig, native), cargo starts while the
      * prerequisites are still being checked (the zig probe is a python start), its output held back
      * until they pass; if they do not, cargo is stopped and only the missing prerequisite is reported.
      */
     default boolean commandNeedsPrepared() {
-        return true;
+        return false;
+    }
+
+    /** cargo SUBCOMMAND with the plan's selection: the zig and the native build's command, run on the host. */
+    static List<String> cargo(String subcommand, Plan plan) {
+        List<String> c = plan.cargo(subcommand);
+        c.addAll(plan.cargoSelection());
+        return c;
     }
 
     /**

@@ -28,7 +28,7 @@ final class CargoBuild<T> {
         T known = early ? null : Pipeline.await(prepared);
         if (o.clean && index == 0) clean(steps);
         List<String> command = builder.command(plan, known);
-        OutputGate out = new OutputGate(o.json ? System.err : System.out), errs = new OutputGate(System.err);
+        OutputGate out = new OutputGate(o.output.json ? System.err : System.out), errs = new OutputGate(System.err);
         Runnable stop = () -> builder.stop(plan, prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null);
         CompletableFuture<Exec.Streamed> running = CompletableFuture.supplyAsync(
                 () -> Exec.stream(plan.workspace().root, command, plan.env(), out, errs, stop));

@@ -118,6 +118,11 @@ final class DockerBuilder implements Builder<DockerBuilder.Engine> {
     }
 
     @Override
+    public boolean commandNeedsPrepared() {
+        return true;
+    }
+
+    @Override
     public List<String> command(Plan plan, Engine found) {
         Set<Path> mounts = new LinkedHashSet<>();
         mounts.add(plan.workspace().root);

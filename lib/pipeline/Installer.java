@@ -20,8 +20,8 @@ final class Installer {
      */
     static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, long maxSize,
                                     ToolVersions tools, String buildRecord) {
-        Path lambdaDir = cfg.lambdaDir;
-        boolean severalArches = cfg.targets.size() > 1;
+        Path lambdaDir = cfg.lambdaDir();
+        boolean severalArches = cfg.targets().size() > 1;
         List<Report.Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         String epoch = c.env().get("SOURCE_DATE_EPOCH");

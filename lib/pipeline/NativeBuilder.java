@@ -23,17 +23,10 @@ final class NativeBuilder implements Builder<NativeBuilder.Found> {
         return new Found(Exec.which("cargo", env).orElseThrow());
     }
 
-    @Override
-    public boolean commandNeedsPrepared() {
-        return false;
-    }
-
     /** found may be null: the command needs nothing prepare() finds. */
     @Override
     public List<String> command(Plan plan, Found found) {
-        List<String> c = plan.cargo("build");
-        c.addAll(plan.cargoSelection());
-        return c;
+        return Builder.cargo("build", plan);
     }
 
     @Override

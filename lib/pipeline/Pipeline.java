@@ -53,11 +53,11 @@ final class Pipeline<T> {
         Workspace ws = workspace(s.manifest(), prepared);
         List<Workspace.Function> selected = Selection.select(spec, o, ws);
         BuildConfig cfg = BuildConfig.resolve(spec, o, ws, selected, c.cwd());
-        cfg.warnings.forEach(c::warn);
-        Tune tune = Tune.of(spec, o, cfg.disableOptimizations);
+        cfg.warnings().forEach(c::warn);
+        Tune tune = Tune.of(spec, o, cfg.disableOptimizations());
         boolean auditable = Sbom.auditable(c, builder);
         List<Planner.Step> steps = new ArrayList<>();
-        for (Target t : cfg.targets) steps.add(Planner.plan(c, ws, selected, t, tune, cfg, auditable));
+        for (Target t : cfg.targets()) steps.add(Planner.plan(c, ws, selected, t, tune, cfg, auditable));
         Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
         ToolVersions tools = new ToolVersions(() -> prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found)),
                 builder.toolNames()).startLater();
@@ -70,17 +70,17 @@ final class Pipeline<T> {
         List<Verification.Built> built = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), failures));
-        if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir);
+        if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir());
 
-        String record = BuildRecord.json(spec, cfg.lambdaDir, ws.root, s.manifest(), c.cwd(), cfg.profile, cfg.targets, tune, steps);
+        String record = BuildRecord.json(spec, cfg.lambdaDir(), ws.root, s.manifest(), c.cwd(), cfg.profile(), cfg.targets(), tune, steps);
         List<Report.Row> rows = Installer.install(c, cfg, built, s.maxSize(), tools, record);
         List<String> smokeFailures = new ArrayList<>();
-        if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir, rows, tools, record, smokeFailures);
+        if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir(), rows, tools, record, smokeFailures);
 
-        Report.print(spec.commandLine().getOut(), o.json, builder.label(), steps.stream().map(Planner.Step::plan).toList(), rows, cache);
+        Report.print(spec.commandLine().getOut(), o.output.json, builder.label(), steps.stream().map(Planner.Step::plan).toList(), rows, cache);
         if (!smokeFailures.isEmpty()) {
             throw new Cli.UserError(ExitCode.CHECK_FAILED, smokeFailures.stream().map(f -> "FAIL smoke " + f).collect(Collectors.toList()),
-                    Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + cfg.lambdaDir
+                    Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + cfg.lambdaDir()
                             + " are installed (they are what was built), and the report and manifest.json mark them");
         }
         return ExitCode.OK.code;
@@ -90,8 +90,8 @@ final class Pipeline<T> {
         BuildConfig.flagTargets(spec, o);
         o.include.forEach(i -> Include.parse(i, cwd, "--include"));
         Tune.of(spec, o, false);
-        String maxGlibc = ElfPolicy.parseMaxGlibc(spec, o.maxGlibc, o.runtime);
-        long maxSize = o.maxSize == null ? -1 : Sizes.parse(spec, "--max-size", o.maxSize);
+        String maxGlibc = o.limits.glibc().orUsage(spec);
+        long maxSize = o.limits.size().orUsage(spec);
         boolean cached = CompileCache.wanted(o.sccache, env);
         Path sccache = cached && !builder.inContainer() ? CompileCache.find(env) : null;
         c = new PipelineContext(spec, o, spec.commandLine().getErr(), spec.name(), cwd, env, cached, sccache, builder.inContainer());

@@ -21,7 +21,7 @@ final class Planner {
         List<String> cargoArgs = new ArrayList<>();
         List<String> shown = new ArrayList<>();
         for (Map.Entry<String, String> want : tune.settings().entrySet()) {
-            Map.Entry<String, String> e = Profiles.defaultSetting(profiles, cfg.profile, env, want.getKey(), want.getValue());
+            Map.Entry<String, String> e = Profiles.defaultSetting(profiles, cfg.profile(), env, want.getKey(), want.getValue());
             if (e == null) continue;
             added.put(e.getKey(), e.getValue());
             shown.add(want.getKey() + "=" + want.getValue());
@@ -48,7 +48,7 @@ final class Planner {
                 : "added where the workspace leaves them open (" + tune.word + (tune == Tune.NONE ? ", --no-tune" : "") + "): "
                 + String.join(", ", shown);
         cargoArgs.addAll(c.o().cargoArgs);
-        return new Step(new Builder.Plan(ws, selected, target, cfg.profile, List.copyOf(cargoArgs), Map.copyOf(planEnv), cfg.lambdaDir, auditable),
+        return new Step(new Builder.Plan(ws, selected, target, cfg.profile(), List.copyOf(cargoArgs), Map.copyOf(planEnv), cfg.lambdaDir(), auditable),
                 line, java.util.Collections.unmodifiableMap(added));
     }
 }

@@ -14,9 +14,9 @@ final class Verification {
     static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, List<String> failures) {
         Target t = plan.target();
         ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc);
-        String suffix = cfg.targets.size() > 1 ? " (" + Layout.archName(t) + ")" : "";
+        String suffix = cfg.targets().size() > 1 ? " (" + Layout.archName(t) + ")" : "";
         List<Built> built = new ArrayList<>();
-        for (BuildConfig.Packaged p : cfg.functions) {
+        for (BuildConfig.Packaged p : cfg.functions()) {
             Workspace.Function f = p.function();
             Path output = plan.output(f);
             if (!Files.isRegularFile(output)) {

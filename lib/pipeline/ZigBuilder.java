@@ -41,16 +41,9 @@ final class ZigBuilder implements Builder<ZigBuilder.Found> {
         return List.of("rustc", "cargo", "cargo-zigbuild", "zig");
     }
 
-    @Override
-    public boolean commandNeedsPrepared() {
-        return false;
-    }
-
     /** found may be null: the command needs nothing prepare() finds. */
     @Override
     public List<String> command(Plan plan, Found found) {
-        List<String> c = plan.cargo("zigbuild");
-        c.addAll(plan.cargoSelection());
-        return c;
+        return Builder.cargo("zigbuild", plan);
     }
 }

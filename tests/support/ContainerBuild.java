@@ -54,11 +54,16 @@ final class ContainerBuild {
         }
     }
 
+    /** A new workspace outside the repository with one member, dir/, whose binary is name. */
+    static Path oneMemberWorkspace(String dir, String name, String main) throws IOException {
+        Path ws = Files.createTempDirectory("bl-docker-" + dir + "-");
+        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nmembers = [\"" + dir + "\"]\nresolver = \"2\"\n");
+        writeMember(ws.resolve(dir), name, "", main);
+        return ws;
+    }
+
     static void writeMember(Path dir, String name, String deps, String main) throws IOException {
-        Files.createDirectories(dir.resolve("src"));
-        Files.writeString(dir.resolve("Cargo.toml"), "[package]\nname = \"" + name + "\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n"
-                + "[dependencies]\n" + deps);
-        Files.writeString(dir.resolve("src/main.rs"), main);
+        Fixtures.writePackage(dir, name, "[dependencies]\n" + deps, "src/main.rs", main);
     }
 
     static Map<String, String> env() {

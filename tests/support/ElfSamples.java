@@ -106,7 +106,7 @@ final class ElfSamples {
         }
     }
 
-    /** Runs VerifyElfCommand.run(args) in this JVM, keeping what it prints instead of showing it. */
+    /** Runs verify-elf (Cli.run) in this JVM, keeping what it prints instead of showing it. */
     static synchronized Run verifyElf(String... args) {
         java.io.PrintStream out = System.out, err = System.err;
         java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(), e = new java.io.ByteArrayOutputStream();
@@ -114,7 +114,7 @@ final class ElfSamples {
         try {
             System.setOut(new java.io.PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new java.io.PrintStream(e, true, StandardCharsets.UTF_8));
-            code = VerifyElfCommand.run(args);
+            code = Cli.run(new VerifyElfCommand(), args);
         } finally {
             System.out.flush();
             System.err.flush();

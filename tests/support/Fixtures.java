@@ -9,10 +9,16 @@ import java.util.Map;
 final class Fixtures {
     private Fixtures() {}
 
+    /** A workspace of one package with one binary, src/main.rs. */
     static void writeCrate(Path ws, String name, String main) throws IOException {
-        Files.writeString(ws.resolve("Cargo.toml"), "[package]\nname = \"" + name + "\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n");
-        Files.createDirectories(ws.resolve("src"));
-        Files.writeString(ws.resolve("src/main.rs"), main);
+        writePackage(ws, name, "[workspace]\n", "src/main.rs", main);
+    }
+
+    /** A package in dir: its Cargo.toml (name, version 0.1.0, edition 2021, then moreToml) and one source file. */
+    static void writePackage(Path dir, String name, String moreToml, String sourceFile, String source) throws IOException {
+        Files.createDirectories(dir.resolve(sourceFile).getParent());
+        Files.writeString(dir.resolve("Cargo.toml"), "[package]\nname = \"" + name + "\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n" + moreToml);
+        Files.writeString(dir.resolve(sourceFile), source);
     }
 
     static Path realCargoZigbuild() {

@@ -60,13 +60,22 @@ final class GatewayServer implements AutoCloseable {
     }
 
     Matcher waitFor(Pattern pattern, String what, int seconds) throws Exception {
+        return waitFor(process, log, pattern, what, seconds);
+    }
+
+    /** The first match of pattern in a server's log, waiting up to seconds; fails if the server ends first. */
+    static Matcher waitFor(Process server, Path log, Pattern pattern, String what) throws Exception {
+        return waitFor(server, log, pattern, what, 300);
+    }
+
+    static Matcher waitFor(Process server, Path log, Pattern pattern, String what, int seconds) throws Exception {
         for (int i = 0; i < seconds * 10; i++) {
             Matcher m = pattern.matcher(Files.readString(log));
             if (m.find()) return m;
-            assertTrue(process.isAlive(), "the gateway ended before " + what + ": " + Files.readString(log));
+            assertTrue(server.isAlive(), "the server ended before " + what + ": " + Files.readString(log));
             Thread.sleep(100);
         }
-        throw new AssertionError("no " + what + " in " + seconds + " s: " + Files.readString(log));
+        throw new AssertionError("no " + what + " within " + seconds + " s: " + Files.readString(log));
     }
 
     /** How many times text occurs in the log. */

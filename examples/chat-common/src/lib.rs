@@ -1,5 +1,5 @@
-//! What the chat's functions share: the table's name, the SDK clients, and the WebSocket
-//! route response. Settings come from the environment, as the CDK app and the local run set
+//! What the chat's functions share: the table's name, the SDK clients, the set-up of a route
+//! function that uses the connections table, and the WebSocket route response. Settings come from the environment, as the CDK app and the local run set
 //! them: `TABLE_NAME`, and the SDK's own variables (`AWS_REGION`, credentials,
 //! `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL` for a local AWS).
 
@@ -26,6 +26,32 @@ pub fn table_name() -> Result<String, Error> {
 /// The SDK's configuration as it resolves it from the environment (region, credentials, endpoints).
 pub async fn sdk_config() -> aws_config::SdkConfig {
     aws_config::load_from_env().await
+}
+
+/// What a route function that keeps connections needs: the SDK's configuration, a DynamoDB client
+/// and the connections table's name. Cloning it is cheap (the client is shared).
+#[derive(Clone)]
+pub struct Connections {
+    pub config: aws_config::SdkConfig,
+    pub db: dynamodb::Client,
+    pub table: String,
+}
+
+/// Runs a WebSocket route function on the connections table: the SDK and the table's name are set
+/// up once, at init (a missing `TABLE_NAME` fails the init, as on Lambda), then every event goes to
+/// `handle` with them.
+pub async fn serve_route<F, Fut>(handle: F) -> Result<(), Error>
+where
+    F: Fn(Connections, ApiGatewayWebsocketProxyRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<ApiGatewayProxyResponse, Error>>,
+{
+    let config = sdk_config().await;
+    let connections = Connections { db: dynamodb::Client::new(&config), table: table_name()?, config };
+    let (handle, connections) = (&handle, &connections);
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| async move {
+        handle(connections.clone(), event.payload).await
+    }))
+    .await
 }
 
 /// A client for the API Gateway Management API of the WebSocket API that sent `request`.

@@ -3,25 +3,18 @@
 //! deletes the connections that answer 410 Gone.
 
 use chat_common::management::primitives::Blob;
-use chat_common::{connection_id, dynamodb, management, service_fn, ws_response, ApiGatewayProxyResponse,
-    ApiGatewayWebsocketProxyRequest, AttributeValue, Error, LambdaEvent};
+use chat_common::{connection_id, dynamodb, management, ws_response, ApiGatewayProxyResponse,
+    ApiGatewayWebsocketProxyRequest, AttributeValue, Connections, Error};
 use serde_json::json;
 
 const MAX_MESSAGE_CHARS: usize = 4096;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    let config = chat_common::sdk_config().await;
-    let db = dynamodb::Client::new(&config);
-    let table = chat_common::table_name()?;
-    let (config, db, table) = (&config, &db, table.as_str());
-    chat_common::lambda_runtime::run(service_fn(
-        move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| async move {
-            let request = event.payload;
-            let mgmt = chat_common::management_client(config, &request)?;
-            handle(db, &mgmt, table, request).await
-        },
-    ))
+    chat_common::serve_route(|connections: Connections, request| async move {
+        let mgmt = chat_common::management_client(&connections.config, &request)?;
+        handle(&connections.db, &mgmt, &connections.table, request).await
+    })
     .await
 }
 
