@@ -78,6 +78,9 @@ class InvokeLambda implements Callable<Integer> {
     @CommandLine.Mixin
     AwsOptions aws = new AwsOptions();
 
+    @CommandLine.Mixin
+    RunnerOptions runner = new RunnerOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -101,7 +104,8 @@ class InvokeLambda implements Callable<Integer> {
         if (memory < 128 || memory > 10240) throw new CommandLine.ParameterException(spec.commandLine(), "--memory is from 128 to 10240 MB, as on Lambda");
         if (watch && !serve) throw new CommandLine.ParameterException(spec.commandLine(), "--watch goes with --serve");
         if (serve && name != null) throw new CommandLine.ParameterException(spec.commandLine(), "--serve serves every function: give no NAME");
-        Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv);
+        Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv,
+                runner.runner(spec.commandLine(), host));
         Workspace ws = null;
         Path manifest = null;
         if (host || watch) {
@@ -147,6 +151,7 @@ class InvokeLambda implements Callable<Integer> {
             System.out.flush();
         }
         System.err.println("invoke-lambda: " + Invoker.describe(name, r));
+        SandboxHint.of(r, settings.runner()).ifPresent(h -> System.err.println("invoke-lambda: " + h));
         System.err.flush();
         return Functions.exitCode(o).code;
     }

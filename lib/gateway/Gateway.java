@@ -76,7 +76,7 @@ final class Gateway {
             Map<String, String> env = new LinkedHashMap<>(settings.extraEnv());
             env.putIfAbsent("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", url);
             FunctionEnv fe = settings.functionEnv() == null ? null : settings.functionEnv().withManagementEndpoint(url);
-            return new Invoker.Settings(settings.memoryMb(), settings.cpu(), settings.timeoutMillis(), Map.copyOf(env), fe);
+            return new Invoker.Settings(settings.memoryMb(), settings.cpu(), settings.timeoutMillis(), Map.copyOf(env), fe, settings.runner());
         }, MAX_INSTANCES, System.err));
     }
 

@@ -19,9 +19,14 @@ final class Invoker {
 
     /** memoryMb: AWS_LAMBDA_FUNCTION_MEMORY_SIZE; timeout bounds init and the invocation, each. */
     /** functionEnv (may be null): each function's own variables (FunctionEnv), under extraEnv (--env), which wins. */
-    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
+    /** runner: how the process starts (the sandbox, a container, or a plain process: the default of these constructors). */
+    record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv, Runner runner) {
         Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv) {
             this(memoryMb, cpu, timeoutMillis, extraEnv, null);
+        }
+
+        Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
+            this(memoryMb, cpu, timeoutMillis, extraEnv, functionEnv, Runner.process());
         }
 
         Map<String, String> envFor(String function) {
@@ -91,7 +96,7 @@ final class Invoker {
         private Instance(String name, Path bootstrap, Settings s, PrintStream logs) {
             this.name = name;
             this.settings = s;
-            this.launch = FunctionProcess.Launch.of(bootstrap, s.cpu(), System.getenv());
+            this.launch = FunctionProcess.Launch.of(bootstrap, s.cpu(), s.runner(), System.getenv());
             try {
                 this.api = new RuntimeApi();
             } catch (IOException e) {
