@@ -72,19 +72,22 @@ final class ContainerRunner {
         cmd.add(image);
         cmd.addAll(qemu);
         cmd.add(inner);
-        Thread hook = new Thread(() -> remove(engine, name), "remove " + name);
-        Runtime.getRuntime().addShutdownHook(hook);
-        Runnable cleanup = () -> {
+        Runnable stop = () -> {
             remove(engine, name);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it removes the container
-            }
             try {
                 Files.deleteIfExists(envFile);
             } catch (IOException ignored) {
                 // a temporary file: the OS's to clean
+            }
+        };
+        Thread hook = new Thread(stop, "remove " + name);
+        Runtime.getRuntime().addShutdownHook(hook);
+        Runnable cleanup = () -> {
+            stop.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it removes the container
             }
         };
         return new Runner.Plan(cmd, System.getenv(), taskRoot, cleanup, client -> hostPid(engine, name));
