@@ -174,4 +174,20 @@ class SandboxTest {
         assertEquals("/var/task", plan.env().get("LAMBDA_TASK_ROOT"));
         assertFalse(plan.command().stream().anyMatch(a -> a.contains("AWS_LAMBDA_RUNTIME_API")), "variables never go on the command line");
     }
+
+    @Test
+    @Tag("fast")
+    void onlyAwsShowsAHostFolderItsAwsFolderReadOnly() throws IOException {
+        Files.createDirectories(EVENTS);
+        Path home = Files.createTempDirectory(EVENTS, "home");
+        Files.createDirectories(home.resolve(".aws"));
+        assertEquals(List.of(), Runner.awsFiles(Map.of()), "without --aws no HOME is passed, nothing is shown");
+        assertEquals(List.of(home.resolve(".aws")), Runner.awsFiles(Map.of("HOME", home.toString())));
+        Path task = InvokeFixtures.LAMBDA.resolve("sandbox-fn");
+        Map<String, String> env = new java.util.HashMap<>(FunctionProcess.lambdaEnv("sandbox-fn", task, "127.0.0.1:1", 128, Map.of()));
+        env.put("HOME", home.toString());
+        String cmd = String.join(" ", Runner.sandbox(512).plan(task.resolve("bootstrap"), List.of(), env).command());
+        assertTrue(cmd.contains("--ro-bind " + home.resolve(".aws") + " " + home.resolve(".aws")), cmd);
+        assertFalse(cmd.contains("--ro-bind " + home + " "), "the rest of the home stays out: " + cmd);
+    }
 }

@@ -48,7 +48,8 @@ final class ContainerRunner {
                         + "on macOS start `podman machine` or Docker Desktop), or pass --engine PROGRAM"));
     }
 
-    static Runner.Plan plan(Runner r, Path taskRoot, List<String> qemu, String inner, Map<String, String> env, Path bootstrap) {
+    static Runner.Plan plan(Runner r, Path taskRoot, List<String> qemu, String inner, Map<String, String> env, Path bootstrap,
+                            List<Path> shown) {
         Path engine = engine(r);
         String image = r.image() != null ? r.image() : ensureImage(engine);
         boolean podman = engine.getFileName().toString().contains("podman");
@@ -63,6 +64,7 @@ final class ContainerRunner {
                 "--env-file", envFile.toString(), "--entrypoint", ""));
         // In a VM (podman machine, Docker Desktop) the engine already names this host hostAlias.
         if (linux()) cmd.addAll(List.of("--network", "host"));
+        for (Path p : shown) cmd.addAll(List.of("--volume", p + ":" + p + ":ro"));
         if (!qemu.isEmpty()) {
             cmd.addAll(List.of("--volume", qemu.get(0) + ":" + qemu.get(0) + ":ro"));
         } else if (!sameArch(bootstrap)) {

@@ -75,7 +75,22 @@ record Runner(Kind kind, int ephemeralMb, String engine, String image) {
         inside.replace("LAMBDA_TASK_ROOT", taskRoot.toString(), TASK_ROOT);
         inside.replace("LAMBDA_RUNTIME_DIR", taskRoot.toString(), RUNTIME_DIR);
         String inner = TASK_ROOT + "/" + bootstrap.getFileName();
-        return kind == Kind.SANDBOX ? Sandbox.plan(this, taskRoot, qemu, inner, inside)
-                : ContainerRunner.plan(this, taskRoot, qemu, inner, inside, bootstrap);
+        List<Path> shown = awsFiles(env);
+        return kind == Kind.SANDBOX ? Sandbox.plan(this, taskRoot, qemu, inner, inside, shown)
+                : ContainerRunner.plan(this, taskRoot, qemu, inner, inside, bootstrap, shown);
+    }
+
+    /**
+     * The one exception to "nothing of this host": with --aws the function gets the caller's HOME (and maybe
+     * AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) to resolve a profile, so those files are shown read-only at their
+     * own paths. Without --aws no HOME is passed and nothing is shown.
+     */
+    static List<Path> awsFiles(Map<String, String> env) {
+        List<Path> shown = new java.util.ArrayList<>();
+        if (env.get("HOME") != null) shown.add(Path.of(env.get("HOME"), ".aws"));
+        for (String v : List.of("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")) {
+            if (env.get(v) != null) shown.add(Path.of(env.get(v)));
+        }
+        return shown.stream().filter(p -> p.isAbsolute() && java.nio.file.Files.exists(p)).distinct().toList();
     }
 }

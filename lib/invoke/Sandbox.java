@@ -28,7 +28,7 @@ final class Sandbox {
                         + "or run with --runner container (podman or docker) or --runner process (no sandbox)"));
     }
 
-    static Runner.Plan plan(Runner r, Path taskRoot, List<String> qemu, String inner, Map<String, String> env) {
+    static Runner.Plan plan(Runner r, Path taskRoot, List<String> qemu, String inner, Map<String, String> env, List<Path> shown) {
         List<String> cmd = new ArrayList<>(List.of(bwrap().toString(),
                 "--unshare-user", "--uid", Integer.toString(Runner.UID), "--gid", Integer.toString(Runner.GID),
                 "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "localhost",
@@ -50,6 +50,7 @@ final class Sandbox {
                 "--ro-bind", taskRoot.toString(), Runner.TASK_ROOT,
                 "--dir", Runner.RUNTIME_DIR, "--dir", "/opt",
                 "--perms", "1777", "--size", Long.toString(r.ephemeralMb() * 1024L * 1024L), "--tmpfs", "/tmp"));
+        for (Path p : shown) cmd.addAll(List.of("--ro-bind", p.toString(), p.toString()));
         if (!qemu.isEmpty() && !under(qemu.get(0), OS)) cmd.addAll(List.of("--ro-bind", qemu.get(0), qemu.get(0)));
         cmd.addAll(List.of("--remount-ro", "/", "--chdir", Runner.TASK_ROOT, "--"));
         cmd.addAll(qemu);
