@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running bootstrap, started as Lambda starts it: the environment Lambda gives (and only that, plus
- * the caller's extra variables), its folder as LAMBDA_TASK_ROOT, under qemu-user when its ELF machine is
- * not the host's. Its output goes to a sink line by line (the function's log) and its last lines are kept
+ * the caller's extra variables), under qemu-user when its ELF machine is not the host's, by its Runner: in
+ * the sandbox or a container (its folder read-only at /var/task = LAMBDA_TASK_ROOT), or as a plain process. Its output goes to a sink line by line (the function's log) and its last lines are kept
  * to explain a crash. close() stops it and everything it started.
  */
 final class FunctionProcess implements AutoCloseable {
@@ -86,7 +86,7 @@ final class FunctionProcess implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         // Peak resident memory, as Lambda's "Max Memory Used": /proc's VmHWM of the function's process and what
-        // runs under it (bwrap's own processes are a few hundred KB), read until the process ends.
+        // runs under it (the largest: the sandbox's bwrap processes are small beside qemu), read until the process ends.
         this.sampler = new Thread(() -> {
             ProcessHandle root = plan.memoryRoot().apply(process.toHandle()).orElse(null);
             while (root != null && process.isAlive()) {
