@@ -48,8 +48,7 @@ final class ContainerRunner {
                         + "on macOS start `podman machine` or Docker Desktop), or pass --engine PROGRAM"));
     }
 
-    static Runner.Plan plan(Runner r, Path taskRoot, List<String> qemu, String inner, Map<String, String> env, Path bootstrap,
-                            List<Path> shown) {
+    static Runner.Plan plan(Runner r, Path taskRoot, List<String> qemu, String inner, Map<String, String> env, List<Path> shown) {
         Path engine = engine(r);
         String image = r.image() != null ? r.image() : ensureImage(engine);
         boolean podman = engine.getFileName().toString().contains("podman");
@@ -65,12 +64,9 @@ final class ContainerRunner {
         // In a VM (podman machine, Docker Desktop) the engine already names this host hostAlias.
         if (linux()) cmd.addAll(List.of("--network", "host"));
         for (Path p : shown) cmd.addAll(List.of("--volume", p + ":" + p + ":ro"));
-        if (!qemu.isEmpty()) {
-            cmd.addAll(List.of("--volume", qemu.get(0) + ":" + qemu.get(0) + ":ro"));
-        } else if (!sameArch(bootstrap)) {
-            // No qemu-user here (macOS on Intel): the engine's own emulation runs the foreign image's platform.
-            cmd.addAll(List.of("--platform", "linux/" + dockerArch(bootstrap)));
-        }
+        // Without qemu-user here (macOS), a foreign bootstrap is left to the engine's VM: native on Apple silicon,
+        // its binfmt emulation elsewhere.
+        if (!qemu.isEmpty()) cmd.addAll(List.of("--volume", qemu.get(0) + ":" + qemu.get(0) + ":ro"));
         cmd.add(image);
         cmd.addAll(qemu);
         cmd.add(inner);
@@ -175,24 +171,6 @@ final class ContainerRunner {
             throw new Cli.UserError(ExitCode.IO_ERROR, "cannot make the runner image: " + e.getMessage());
         } finally {
             if (dir != null) Exec.capture(HERE, List.of("rm", "-rf", dir.toString()), System.getenv(), 60);
-        }
-    }
-
-    static boolean sameArch(Path bootstrap) {
-        Integer host = ElfPolicy.machineOf(System.getProperty("os.arch"));
-        try {
-            return host != null && ElfReader.read(bootstrap).machine == host;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    static String dockerArch(Path bootstrap) {
-        try {
-            String a = ElfReader.archName(ElfReader.read(bootstrap).machine);
-            return a.equals("aarch64") ? "arm64" : a.equals("x86_64") ? "amd64" : a;
-        } catch (IOException e) {
-            return "arm64";
         }
     }
 }

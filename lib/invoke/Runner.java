@@ -77,7 +77,7 @@ record Runner(Kind kind, int ephemeralMb, String engine, String image) {
         String inner = TASK_ROOT + "/" + bootstrap.getFileName();
         List<Path> shown = awsFiles(env);
         return kind == Kind.SANDBOX ? Sandbox.plan(this, taskRoot, qemu, inner, inside, shown)
-                : ContainerRunner.plan(this, taskRoot, qemu, inner, inside, bootstrap, shown);
+                : ContainerRunner.plan(this, taskRoot, qemu, inner, inside, shown);
     }
 
     /**
