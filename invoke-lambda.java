@@ -94,6 +94,9 @@ class InvokeLambda implements Callable<Integer> {
     @CommandLine.Mixin
     CommonOptions cli;
 
+    @CommandLine.Mixin
+    RunnerOptions runner = new RunnerOptions();
+
     public static void main(String... args) {
         System.exit(Cli.run(new InvokeLambda(), args));
     }
@@ -123,7 +126,7 @@ class InvokeLambda implements Callable<Integer> {
             throw cli.usage("--concurrency is at least 1 (leave it out for on-demand)");
         }
         Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv,
-                concurrency == null ? 0 : concurrency, Extensions.check(extensions));
+                concurrency == null ? 0 : concurrency, Extensions.check(extensions), runner.runner(cli.spec.commandLine(), host));
         Workspace ws = null;
         Path manifest = null;
         if (host || watch) {
@@ -185,6 +188,7 @@ class InvokeLambda implements Callable<Integer> {
             System.out.flush();
         }
         System.err.println("invoke-lambda: " + Invoker.describe(name, r));
+        SandboxHint.of(r, settings.runner()).ifPresent(h -> System.err.println("invoke-lambda: " + h));
         System.err.flush();
         return Functions.exitCode(o).code;
     }

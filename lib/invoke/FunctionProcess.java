@@ -15,43 +15,61 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running bootstrap, started as Lambda starts it: the environment Lambda gives (and only that, plus
- * the caller's extra variables), its folder as LAMBDA_TASK_ROOT, under qemu-user when its ELF machine is
- * not the host's. Its output goes to a sink line by line (the function's log) and its last lines are kept
+ * the caller's extra variables), under qemu-user when its ELF machine is not the host's, by its Runner: in
+ * the sandbox or a container (its folder read-only at /var/task = LAMBDA_TASK_ROOT), or as a plain process. Its output goes to a sink line by line (the function's log) and its last lines are kept
  * to explain a crash. close() stops it and everything it started.
  */
 final class FunctionProcess implements AutoCloseable {
-    /** How to start a bootstrap here: directly, or under qemu-user (with a CPU model). */
-    record Launch(List<String> prefix, String how) {
+    /** How to start a bootstrap here: directly or under qemu-user (with a CPU model), and by which runner. */
+    record Launch(List<String> prefix, String how, Runner runner) {
+        Launch(List<String> prefix, String how) {
+            this(prefix, how, Runner.process());
+        }
+
         static Launch of(Path bootstrap, String cpu, Map<String, String> env) {
+            return of(bootstrap, cpu, Runner.process(), env);
+        }
+
+        static Launch of(Path bootstrap, String cpu, Runner runner, Map<String, String> env) {
             ElfInfo info;
             try {
                 info = ElfReader.read(bootstrap);
             } catch (IOException e) {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + bootstrap + ": " + e.getMessage());
             }
+            if (runner.kind() == Runner.Kind.SANDBOX) Sandbox.bwrap();
+            if (runner.kind() == Runner.Kind.CONTAINER) ContainerRunner.engine(runner);
+            String where = runner.isolated() ? " " + runner.describe() : "";
             Integer hostMachine = ElfPolicy.machineOf(System.getProperty("os.arch"));
             String host = ElfReader.archName(hostMachine == null ? -1 : hostMachine);
             String arch = ElfReader.archName(info.machine);
-            if (arch.equals(host)) return new Launch(List.of(), "natively");
+            if (arch.equals(host)) return new Launch(List.of(), "natively" + where, runner);
             for (String name : List.of("qemu-" + arch + "-static", "qemu-" + arch)) {
                 var qemu = Exec.which(name, env);
-                if (qemu.isPresent()) return new Launch(List.of(qemu.get().toString(), "-cpu", cpu), "under " + name + " -cpu " + cpu);
+                if (qemu.isPresent()) {
+                    return new Launch(List.of(qemu.get().toString(), "-cpu", cpu), "under " + name + " -cpu " + cpu + where, runner);
+                }
             }
+            // No qemu-user on this host (macOS): the container engine's VM runs the foreign architecture itself.
+            if (runner.kind() == Runner.Kind.CONTAINER) return new Launch(List.of(), "as linux/" + arch + where, runner);
             throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "the bootstrap is " + arch + " and this host is " + host
-                    + ": running it needs qemu-user (qemu-" + arch + "-static): apt-get install qemu-user-static (`jbang doctor@.` checks it)");
+                    + ": running it needs qemu-user (qemu-" + arch + "-static): apt-get install qemu-user-static (`jbang doctor@.` checks it)"
+                    + "; on macOS use --runner container (podman machine or Docker Desktop)");
         }
     }
 
     private static final int KEPT_LINES = 20;
 
     private final Process process;
+    private final Runner.Plan plan;
     private final Deque<String> last = new ArrayDeque<>();
     private final Thread pump;
     private volatile long peakKb;
     private final Thread sampler;
 
-    private FunctionProcess(Process process, PrintStream sink) {
+    private FunctionProcess(Process process, Runner.Plan plan, PrintStream sink) {
         this.process = process;
+        this.plan = plan;
         this.pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -67,16 +85,17 @@ final class FunctionProcess implements AutoCloseable {
         }, "function-output");
         pump.setDaemon(true);
         pump.start();
-        // Peak resident memory, as Lambda's "Max Memory Used": /proc's VmHWM, read until the process ends.
+        // Peak resident memory, as Lambda's "Max Memory Used": /proc's VmHWM of the function's process and what
+        // runs under it (the largest: the sandbox's bwrap processes are small beside qemu), read until the process ends.
         this.sampler = new Thread(() -> {
-            Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-            while (process.isAlive()) {
+            ProcessHandle root = plan.memoryRoot().apply(process.toHandle()).orElse(null);
+            while (root != null && process.isAlive()) {
                 try {
-                    for (String line : Files.readAllLines(status)) {
-                        if (line.startsWith("VmHWM:")) peakKb = Math.max(peakKb, Long.parseLong(line.replaceAll("\\D", "")));
+                    for (ProcessHandle h : (Iterable<ProcessHandle>) java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants())::iterator) {
+                        peakKb = Math.max(peakKb, vmHwmKb(h.pid()));
                     }
                     Thread.sleep(20);
-                } catch (IOException | RuntimeException gone) {
+                } catch (RuntimeException gone) {
                     return;
                 } catch (InterruptedException stop) {
                     return;
@@ -85,6 +104,17 @@ final class FunctionProcess implements AutoCloseable {
         }, "function-memory");
         sampler.setDaemon(true);
         sampler.start();
+    }
+
+    private static long vmHwmKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        } catch (IOException | RuntimeException gone) {
+            // ended between the listing and the read
+        }
+        return 0;
     }
 
     /** The environment Lambda gives a provided.al2023 function, and the caller's --env on top. */
@@ -110,15 +140,15 @@ final class FunctionProcess implements AutoCloseable {
     }
 
     static FunctionProcess start(Path bootstrap, Launch launch, Map<String, String> env, PrintStream sink) {
-        List<String> cmd = new ArrayList<>(launch.prefix());
-        cmd.add(bootstrap.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(bootstrap.getParent().toFile()).redirectErrorStream(true)
+        Runner.Plan plan = launch.runner().plan(bootstrap, launch.prefix(), env);
+        ProcessBuilder pb = new ProcessBuilder(plan.command()).directory(plan.directory().toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().clear();
-        pb.environment().putAll(env);
+        pb.environment().putAll(plan.env());
         try {
-            return new FunctionProcess(pb.start(), sink);
+            return new FunctionProcess(pb.start(), plan, sink);
         } catch (IOException e) {
+            plan.cleanup().run();
             throw new Cli.UserError(ExitCode.FUNCTION_CRASHED, "cannot start " + bootstrap + ": " + e.getMessage()
                     + (Files.isExecutable(bootstrap) ? "" : " (it is not executable: Lambda would fail with Runtime.InvalidEntrypoint)"));
         }
@@ -168,6 +198,7 @@ final class FunctionProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        plan.cleanup().run();
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {

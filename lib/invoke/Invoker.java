@@ -21,19 +21,20 @@ final class Invoker {
     /** functionEnv (may be null): each function's own variables (FunctionEnv), under extraEnv (--env), which wins. */
     /** concurrency: 0 for Lambda's on-demand default, else N of a managed instance (ManagedInstance): one process, N at once. */
     /** extensions: --extension's external extensions, started with every function beside <lambda dir>/extensions/*. */
+    /** runner: how the process starts (the sandbox, a container, or a plain process: the default of the short constructors). */
     record Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv, int concurrency,
-                    List<Path> extensions) {
+                    List<Path> extensions, Runner runner) {
         Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv) {
-            this(memoryMb, cpu, timeoutMillis, extraEnv, null, 0, List.of());
+            this(memoryMb, cpu, timeoutMillis, extraEnv, null);
         }
 
         Settings(int memoryMb, String cpu, long timeoutMillis, Map<String, String> extraEnv, FunctionEnv functionEnv) {
-            this(memoryMb, cpu, timeoutMillis, extraEnv, functionEnv, 0, List.of());
+            this(memoryMb, cpu, timeoutMillis, extraEnv, functionEnv, 0, List.of(), Runner.process());
         }
 
         /** The same settings with other variables (a gateway's @connections endpoint). */
         Settings withEnv(Map<String, String> env, FunctionEnv fe) {
-            return new Settings(memoryMb, cpu, timeoutMillis, env, fe, concurrency, extensions);
+            return new Settings(memoryMb, cpu, timeoutMillis, env, fe, concurrency, extensions, runner);
         }
 
         boolean managed() {
@@ -124,7 +125,7 @@ final class Invoker {
         private Instance(String name, Path bootstrap, Settings s, PrintStream logs) {
             this.name = name;
             this.settings = s;
-            this.launch = FunctionProcess.Launch.of(bootstrap, s.cpu(), System.getenv());
+            this.launch = FunctionProcess.Launch.of(bootstrap, s.cpu(), s.runner(), System.getenv());
             try {
                 this.api = new RuntimeApi();
             } catch (IOException e) {
