@@ -42,8 +42,13 @@ class InvokeLambda implements Callable<Integer> {
     @Option(names = "--manifest-path", paramLabel = "PATH", description = "the workspace whose target/lambda to use (default: the nearest Cargo.toml)")
     Path manifestPath;
 
-    @Option(names = "--env", paramLabel = "K=V", description = "an extra environment variable for the function (repeatable)")
+    @Option(names = "--env", paramLabel = "K=V", description = "an extra environment variable for the function (repeatable); wins over "
+            + "--env-file and Cargo.toml's env tables")
     Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "variables for every function from a dotenv file (KEY=VALUE lines), "
+            + "over Cargo.toml's [*.metadata.lambda[.bin.NAME].env] tables (docs/guides/running-locally.md)")
+    Path envFile;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "the longest init and the longest invocation, each (default: ${DEFAULT-VALUE}; qemu makes init slower than on Lambda)")
@@ -103,12 +108,6 @@ class InvokeLambda implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (AwsOptions.Session session = aws.open(manifestPath, System.err)) {
-            return invoke(session.env());
-        }
-    }
-
-    private Integer invoke(FunctionEnv functionEnv) throws Exception {
         if (timeout <= 0) throw cli.usage("--timeout must be more than 0 seconds");
         if (memory < 128 || memory > 10240) throw cli.usage("--memory is from 128 to 10240 MB, as on Lambda");
         if (watch && !serve) throw cli.usage("--watch goes with --serve");
@@ -125,14 +124,23 @@ class InvokeLambda implements Callable<Integer> {
         if (concurrency != null && concurrency < 1) {
             throw cli.usage("--concurrency is at least 1 (leave it out for on-demand)");
         }
+        // cargo metadata runs once, and only where a workspace is asked for or needed (--lambda-dir alone needs none);
+        // its env tables and --env-file are checked before the local AWS or any function starts.
+        Workspace ws = null;
+        if (host || watch || lambdaDir == null || manifestPath != null) {
+            ws = Workspace.load(Workspace.findManifest(manifestPath, Path.of("").toAbsolutePath()), System.getenv(), c -> c);
+        }
+        CargoEnv cargoEnv = CargoEnv.read(ws, envFile);
+        cargoEnv.warnings().forEach(w -> System.err.println("invoke-lambda: warning: " + w));
+        try (AwsOptions.Session session = aws.open(manifestPath, System.err)) {
+            return invoke(session.env().withCargoEnv(cargoEnv), ws, dev);
+        }
+    }
+
+    private Integer invoke(FunctionEnv functionEnv, Workspace ws, boolean dev) throws Exception {
         Invoker.Settings settings = new Invoker.Settings(memory, cpu, (long) (timeout * 1000), Map.copyOf(env), functionEnv,
                 concurrency == null ? 0 : concurrency, Extensions.check(extensions), runner.runner(cli.spec.commandLine(), host));
-        Workspace ws = null;
-        Path manifest = null;
-        if (host || watch) {
-            manifest = Workspace.findManifest(manifestPath, Path.of("").toAbsolutePath());
-            ws = Workspace.load(manifest, System.getenv(), c -> c);
-        }
+        Path manifest = watch ? Workspace.findManifest(manifestPath, Path.of("").toAbsolutePath()) : null;
         FunctionSource source;
         java.util.function.Predicate<java.util.Set<String>> rebuild = null;
         if (host) {
@@ -148,7 +156,7 @@ class InvokeLambda implements Callable<Integer> {
             System.err.println("invoke-lambda: serving " + d.describe());
             rebuild = d::build;
         } else {
-            Path dir = Functions.lambdaDir(lambdaDir, manifestPath);
+            Path dir = Functions.lambdaDir(lambdaDir, ws);
             source = FunctionSource.lambdaDir(dir);
             Path m = manifest;
             Workspace w = ws;

@@ -15,7 +15,9 @@ import java.util.Map;
  * ({@link #withManagementEndpoint});</li>
  * <li>with real AWS: the caller's own AWS_* credential, profile and region variables (and HOME, for
  * ~/.aws), passed as they are and never with a local endpoint;</li>
- * <li>with neither: no AWS variables at all.</li>
+ * <li>with neither: no AWS variables at all;</li>
+ * <li>then the function's own variables from Cargo.toml and --env-file ({@link CargoEnv}, {@link #withCargoEnv}),
+ * which win over the above.</li>
  * </ul>
  */
 final class FunctionEnv {
@@ -27,21 +29,23 @@ final class FunctionEnv {
     private final LocalAws local;
     private final Map<String, String> realAws;
     private final String managementEndpoint;
+    private final CargoEnv cargo;
 
-    private FunctionEnv(AppTables app, LocalAws local, Map<String, String> realAws, String managementEndpoint) {
+    private FunctionEnv(AppTables app, LocalAws local, Map<String, String> realAws, String managementEndpoint, CargoEnv cargo) {
         this.app = app;
         this.local = local;
         this.realAws = realAws;
         this.managementEndpoint = managementEndpoint;
+        this.cargo = cargo;
     }
 
     /** Tables only: no AWS variables. */
     static FunctionEnv of(AppTables app) {
-        return new FunctionEnv(app, null, null, null);
+        return new FunctionEnv(app, null, null, null, CargoEnv.NONE);
     }
 
     static FunctionEnv local(AppTables app, LocalAws local) {
-        return new FunctionEnv(app, local, null, null);
+        return new FunctionEnv(app, local, null, null, CargoEnv.NONE);
     }
 
     /** The caller's credential variables (from `callerEnv`, normally System.getenv()) go to every function. */
@@ -51,12 +55,36 @@ final class FunctionEnv {
             String v = callerEnv.get(k);
             if (v != null && !v.isEmpty()) pass.put(k, v);
         }
-        return new FunctionEnv(app, null, pass, null);
+        return new FunctionEnv(app, null, pass, null, CargoEnv.NONE);
     }
 
     /** The same, with the @connections API of a local gateway (for manageConnections functions). */
     FunctionEnv withManagementEndpoint(String url) {
-        return new FunctionEnv(app, local, realAws, url);
+        return new FunctionEnv(app, local, realAws, url, cargo);
+    }
+
+    /**
+     * The same, with each function's own variables (Cargo.toml's env tables, --env-file) on top. With real AWS, an
+     * endpoint variable there that points at this machine is refused: the caller's credentials never go to a local
+     * endpoint.
+     */
+    FunctionEnv withCargoEnv(CargoEnv c) {
+        if (realAws != null) {
+            for (String kv : c.endpoints()) {
+                String host;
+                try {
+                    host = java.net.URI.create(kv.substring(kv.indexOf('=') + 1).trim()).getHost();
+                } catch (IllegalArgumentException e) {
+                    host = null;
+                }
+                if (host == null || host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1")
+                        || host.equals("0.0.0.0")) {
+                    throw new Cli.UserError(ExitCode.USAGE, kv + " (Cargo.toml or --env-file) is not an AWS endpoint, and --aws gives the "
+                            + "functions your own credentials, which never go to a local endpoint: remove it, or run with --local-aws");
+                }
+            }
+        }
+        return new FunctionEnv(app, local, realAws, managementEndpoint, c);
     }
 
     Map<String, String> forFunction(String name) {
@@ -77,6 +105,7 @@ final class FunctionEnv {
         for (AppTables.Table t : app.tables()) {
             if (t.functions().contains(name)) env.put(t.env(), t.id());
         }
+        env.putAll(cargo.forFunction(name));
         return env;
     }
 }

@@ -2,7 +2,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -10,17 +9,15 @@ import java.util.stream.Stream;
 final class Functions {
     private Functions() {}
 
-    /** --lambda-dir, else <target dir>/lambda of the workspace (--manifest-path, or the nearest Cargo.toml). */
-    static Path lambdaDir(Path given, Path manifestPath) {
+    /** --lambda-dir, else <target dir>/lambda of the workspace (--manifest-path, or the nearest Cargo.toml; loaded by the caller). */
+    static Path lambdaDir(Path given, Workspace ws) {
         Path cwd = Path.of("").toAbsolutePath();
         if (given != null) {
             Path d = cwd.resolve(given).normalize();
             if (!Files.isDirectory(d)) throw new Cli.UserError(ExitCode.USAGE, "no folder " + given + " (--lambda-dir): build first");
             return d;
         }
-        Path manifest = Workspace.findManifest(manifestPath, cwd);
-        Map<String, String> env = System.getenv();
-        Path d = Workspace.load(manifest, env, c -> c).targetDir.resolve("lambda");
+        Path d = ws.targetDir.resolve("lambda");
         if (!Files.isDirectory(d)) {
             throw new Cli.UserError(ExitCode.USAGE, "no built functions in " + d + ": build first (`jbang build-lambda@.`), or pass --lambda-dir");
         }

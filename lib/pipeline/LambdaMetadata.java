@@ -11,7 +11,7 @@ import java.util.TreeSet;
 /**
  * Build settings kept in Cargo.toml as cargo-lambda keeps them: [workspace.metadata.lambda.build],
  * [package.metadata.lambda.build], and per binary [workspace|package.metadata.lambda.bin.NAME.build]
- * (cargo metadata hands them over as JSON). The keys this build applies are read and type-checked; a key
+ * (found by LambdaTables, which also refuses an unknown key beside `build`). The keys this build applies are read and type-checked; a key
  * cargo-lambda knows that this build does not apply is a warning (a migrating workspace still builds); any
  * other key is an error, because a misspelt key silently ignored changes what is deployed.
  */
@@ -86,16 +86,7 @@ final class LambdaMetadata {
 
     /** The tables that apply to a function, strongest first: its package's bin section, its package's, the workspace's bin section, the workspace's. */
     static List<Table> forFunction(Workspace ws, Workspace.Function f) {
-        List<Table> out = new ArrayList<>();
-        Path pkgDir = ws.packageDirs.get(f.pkg());
-        String pkgWhere = "of package " + f.pkg() + " (" + pkgDir.resolve("Cargo.toml") + ")";
-        JsonValue pkg = ws.packageMetadata.get(f.pkg());
-        add(out, section(pkg, "bin", f.name()), "[package.metadata.lambda.bin." + f.name() + ".build] " + pkgWhere, pkgDir);
-        add(out, section(pkg), "[package.metadata.lambda.build] " + pkgWhere, pkgDir);
-        String wsWhere = "of the workspace (" + ws.root.resolve("Cargo.toml") + ")";
-        add(out, section(ws.workspaceMetadata, "bin", f.name()), "[workspace.metadata.lambda.bin." + f.name() + ".build] " + wsWhere, ws.root);
-        add(out, section(ws.workspaceMetadata), "[workspace.metadata.lambda.build] " + wsWhere, ws.root);
-        return out;
+        return LambdaTables.forFunction(ws, f, "build").stream().map(t -> new Table(t.where(), t.base(), t.keys())).toList();
     }
 
     /**
@@ -123,24 +114,5 @@ final class LambdaMetadata {
         if (ignored.isEmpty()) return List.of();
         return List.of(t.where() + ": " + String.join(", ", ignored) + (ignored.size() == 1 ? " is a cargo-lambda setting" : " are cargo-lambda settings")
                 + " this build does not apply (docs/guides/migrating-from-cargo-lambda.md)");
-    }
-
-    private static void add(List<Table> out, JsonValue v, String where, Path base) {
-        if (v == null || v.isNull()) return;
-        if (!v.isObject()) throw new Cli.UserError(ExitCode.USAGE, where + " must be a table, not " + v);
-        out.add(new Table(where, base, v.asObject()));
-    }
-
-    /** metadata.lambda[.bin.NAME].build, or null. */
-    private static JsonValue section(JsonValue metadata, String... path) {
-        JsonValue v = metadata;
-        List<String> keys = new ArrayList<>(List.of("lambda"));
-        keys.addAll(List.of(path));
-        keys.add("build");
-        for (String k : keys) {
-            if (v == null || !v.isObject()) return null;
-            v = v.asObject().get(k);
-        }
-        return v;
     }
 }

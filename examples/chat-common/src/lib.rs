@@ -23,9 +23,17 @@ pub fn table_name() -> Result<String, Error> {
     }
 }
 
-/// The SDK's configuration as it resolves it from the environment (region, credentials, endpoints).
+/// The SDK's configuration as it resolves it from the environment (region, credentials, endpoints),
+/// with an HTTPS client on rustls and ring (the SDK's default client would use aws-lc-rs).
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::load_from_env().await
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(http)
+        .load()
+        .await
 }
 
 /// What a route function that keeps connections needs: the SDK's configuration, a DynamoDB client
