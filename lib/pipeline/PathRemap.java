@@ -25,14 +25,26 @@ final class PathRemap {
 
     /** hostPaths: cargo and rustup run on this host (not in a container, whose homes are the image's). */
     static List<Pair> pairs(Path root, Path targetDir, Map<String, String> env, boolean hostPaths, List<String> userTexts) {
+        return pairs(root, targetDir, env, hostPaths, true, userTexts);
+    }
+
+    /**
+     * workspacePaths false: no remap of the workspace and target folders. With a compile cache those two flags would
+     * key every crate, the registry's too, on the folder the build runs in (a CodeBuild checkout's path changes with
+     * each build), and no build in another folder would hit; cargo passes the workspace's own sources relative to
+     * its root anyway, so what is left out is only what a build script generates under the target folder.
+     */
+    static List<Pair> pairs(Path root, Path targetDir, Map<String, String> env, boolean hostPaths, boolean workspacePaths, List<String> userTexts) {
         List<Pair> pairs = new ArrayList<>();
         if (hostPaths) {
             add(pairs, RustHomes.cargo(env), CARGO);
             add(pairs, RustHomes.rustup(env), RUSTUP);
         }
-        add(pairs, root, WORKSPACE);
-        Path target = targetDir.toAbsolutePath().normalize();
-        if (!target.startsWith(root.toAbsolutePath().normalize())) add(pairs, target, WORKSPACE + "/target");
+        if (workspacePaths) {
+            add(pairs, root, WORKSPACE);
+            Path target = targetDir.toAbsolutePath().normalize();
+            if (!target.startsWith(root.toAbsolutePath().normalize())) add(pairs, target, WORKSPACE + "/target");
+        }
         List<Path> theirs = RustFlags.remapSources(userTexts).stream().map(s -> Path.of(s).toAbsolutePath().normalize()).toList();
         pairs.removeIf(p -> theirs.stream().anyMatch(t -> t.startsWith(p.from())));
         // Stable sort: a deeper folder later, so it wins where folders nest (a CARGO_HOME inside the workspace).

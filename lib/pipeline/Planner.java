@@ -35,7 +35,7 @@ final class Planner {
             shown.addAll(cpu.shown());
         }
         // With or without tuning: the same source gives the same bytes wherever it is built (PathRemap).
-        rust.addAll(PathRemap.flags(PathRemap.pairs(ws.root, ws.targetDir, env, !c.inContainer(), RustFlags.userTexts(target, env, configs))));
+        rust.addAll(PathRemap.flags(PathRemap.pairs(ws.root, ws.targetDir, env, !c.inContainer(), !c.cached(), RustFlags.userTexts(target, env, configs))));
         RustFlags.Added flags = RustFlags.append(target, env, configs, rust);
         cargoArgs.addAll(flags.cargoArgs());
         added.putAll(flags.env());
