@@ -269,12 +269,6 @@ final class ExtensionsApi {
     }
 
     private static void send(HttpExchange x, int status, String json, Map<String, String> headers) throws IOException {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        if (headers != null) headers.forEach((k, v) -> x.getResponseHeaders().set(k, v));
-        x.sendResponseHeaders(status, b.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(b);
-        }
+        RuntimeApi.send(x, status, json, headers);
     }
 }

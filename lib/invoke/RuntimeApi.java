@@ -220,9 +220,15 @@ final class RuntimeApi implements AutoCloseable {
         return new JsonWriter.Obj().put("errorMessage", message).put("errorType", type).toString();
     }
 
-    private static void send(HttpExchange x, int status, String json) throws IOException {
+    static void send(HttpExchange x, int status, String json) throws IOException {
+        send(x, status, json, null);
+    }
+
+    /** A JSON answer, as the Runtime, Extensions and Telemetry APIs give theirs; headers may be null. */
+    static void send(HttpExchange x, int status, String json, java.util.Map<String, String> headers) throws IOException {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().set("Content-Type", "application/json");
+        if (headers != null) headers.forEach((k, v) -> x.getResponseHeaders().set(k, v));
         x.sendResponseHeaders(status, b.length);
         try (OutputStream out = x.getResponseBody()) {
             out.write(b);

@@ -243,11 +243,6 @@ final class TelemetryApi {
     }
 
     private static void send(HttpExchange x, int status, String json) throws IOException {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        x.sendResponseHeaders(status, b.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(b);
-        }
+        RuntimeApi.send(x, status, json);
     }
 }
