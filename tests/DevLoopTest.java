@@ -102,11 +102,14 @@ class DevLoopTest {
         return Json.parse(p.out.substring(p.out.indexOf("\r\n\r\n") + 4)).asObject().getString("front", "?");
     }
 
-    /** The one warm process of a function (qemu running its dev bootstrap). */
+    /**
+     * The one warm process of a function: qemu running its dev bootstrap, or, in the sandbox (the default runner),
+     * the outermost bwrap around it (bwrap forks once more into its PID namespace, with the same command line).
+     */
     private static long pid(GatewayServer gw, String function) {
-        List<ProcessHandle> ps = gw.process.descendants()
-                .filter(h -> h.info().commandLine().orElse("").contains("lambda-dev/" + function + "/bootstrap")).toList();
-        assertEquals(1, ps.size(), function + ": one warm process: " + ps);
+        List<ProcessHandle> all = gw.process.descendants().filter(h -> InvokeLambdaTest.runs(h, "lambda-dev/" + function)).toList();
+        List<ProcessHandle> ps = all.stream().filter(h -> h.parent().map(p -> !all.contains(p)).orElse(true)).toList();
+        assertEquals(1, ps.size(), function + ": one warm process: " + all);
         return ps.get(0).pid();
     }
 
