@@ -71,9 +71,7 @@ class StreamingProtocolTest {
     @Test
     void lambdaRuntimesInBodyErrorEndsTheStreamWithItsTypeAndMessage() throws Exception {
         try (RuntimeApi api = new RuntimeApi()) {
-            Streamed s = post(api);
-            s.chunk("one");
-            s.until("one");
+            Streamed s = oneSent(api);
             // lambda_runtime 1.5's ToStreamErrorTrailer, written into the body as a chunk of its own
             s.chunk("Lambda-Runtime-Function-Error-Type: Runtime.StreamError\r\nLambda-Runtime-Function-Error-Body: "
                     + Base64.getEncoder().encodeToString("it broke".getBytes()) + "\r\n");
@@ -90,9 +88,7 @@ class StreamingProtocolTest {
     @Test
     void realTrailersEndTheStreamAsARuntimeStreamErrorAndTheApiKeepsServingStandIn() throws Exception {
         try (RuntimeApi api = new RuntimeApi()) {
-            Streamed s = post(api);
-            s.chunk("one");
-            s.until("one");
+            Streamed s = oneSent(api);
             var out = s.socket().getOutputStream();
             out.write(("0\r\nLambda-Runtime-Function-Error-Type: Custom.Broke\r\nLambda-Runtime-Function-Error-Body: "
                     + Base64.getEncoder().encodeToString("it broke".getBytes()) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -200,6 +196,14 @@ class StreamingProtocolTest {
     }
 
     /** Starts a streaming POST as lambda_runtime sends it (chunked, the streaming mode header, the Trailer names). */
+    /** A stream whose first piece, "one", has reached the listener. */
+    private static Streamed oneSent(RuntimeApi api) throws Exception {
+        Streamed s = post(api);
+        s.chunk("one");
+        s.until("one");
+        return s;
+    }
+
     private static Streamed post(RuntimeApi api) throws Exception {
         RuntimeApi.Event e = RuntimeApi.Event.of("{}".getBytes(), "fn", 30_000);
         CompletableFuture<RuntimeApi.Result> result = api.submit(e);
