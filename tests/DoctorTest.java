@@ -296,7 +296,8 @@ class DoctorTest {
     /** cargo, rustc and rustup (rustup's proxies) and nothing else from ~/.cargo/bin. */
     private static Path rustOnlyBin(String name) throws IOException {
         Path bin = Repo.scratch(name);
-        for (String tool : List.of("cargo", "rustc", "rustup")) {
+        // cargo-auditable too: setup.sh installs it beside cargo, and without it the SBOM row warns.
+        for (String tool : List.of("cargo", "rustc", "rustup", "cargo-auditable")) {
             Path real = Path.of(System.getProperty("user.home"), ".cargo/bin", tool);
             if (Files.exists(real)) Files.createSymbolicLink(bin.resolve(tool), real);
         }
