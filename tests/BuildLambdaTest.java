@@ -205,6 +205,8 @@ class BuildLambdaTest {
         assertEquals(0, good.exit, good.toString());
         Path b = lambda.resolve("survivor/bootstrap");
         byte[] before = Files.readAllBytes(b);
+        List<String> installed = listNames(b.getParent());
+        assertEquals(List.of("bootstrap", "bootstrap.cdx.json"), installed, "the bootstrap and its SBOM");
 
         Files.writeString(ws.resolve("src/main.rs"), "fn main() { let x: u32 = \"not a number\"; println!(\"{x}\"); }\n");
         Proc bad = Proc.run(ws, ExampleBuild.env(), cmd);
@@ -212,7 +214,7 @@ class BuildLambdaTest {
         assertTrue(bad.err.contains("mismatched types"), "cargo's output must show: " + bad.err);
         assertTrue(bad.err.strip().endsWith("the build step failed (cargo zigbuild exited with 101); the bootstraps in " + lambda + " were left as they were"), bad.err);
         assertArrayEquals(before, Files.readAllBytes(b), "the previous bootstrap changed");
-        assertEquals(List.of("bootstrap"), listNames(b.getParent()), "temporary files left behind");
+        assertEquals(installed, listNames(b.getParent()), "temporary files left behind");
 
         // A build that compiles but fails verification (the user asked for symbols) changes nothing either.
         Files.writeString(ws.resolve("src/main.rs"), "fn main() { println!(\"new\"); }\n");
