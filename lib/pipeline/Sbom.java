@@ -137,16 +137,29 @@ final class Sbom {
     record Facts(Map<String, String> licences, Map<String, String> checksums) {
         static Facts load(Workspace ws, Map<String, String> env) {
             Map<String, String> licences = new HashMap<>();
-            Exec.Result r = Exec.capture(ws.root, List.of("cargo", "metadata", "--format-version", "1", "--offline",
-                    "--manifest-path", ws.root.resolve("Cargo.toml").toString()), env, 300);
-            if (r.exit == 0) {
-                for (JsonValue v : Json.parse(r.out).asObject().get("packages").asArray()) {
-                    JsonObject p = v.asObject();
-                    String licence = text(p, "license", null);
-                    if (licence != null) licences.put(text(p, "name", "") + "@" + text(p, "version", ""), licence);
-                }
+            // Offline, the whole resolve needs every platform's crates, which a build for Lambda's targets never
+            // downloads (windows-sys on a new machine): then each Lambda target's own resolve, which it did.
+            if (!licences(ws, env, null, licences)) {
+                for (String t : LAMBDA_TRIPLES) licences(ws, env, t, licences);
             }
             return new Facts(licences, CargoLock.checksums(ws.root.resolve("Cargo.lock")));
+        }
+
+        private static final List<String> LAMBDA_TRIPLES = List.of("aarch64-unknown-linux-musl", "x86_64-unknown-linux-musl",
+                "aarch64-unknown-linux-gnu", "x86_64-unknown-linux-gnu");
+
+        private static boolean licences(Workspace ws, Map<String, String> env, String triple, Map<String, String> into) {
+            List<String> cmd = new java.util.ArrayList<>(List.of("cargo", "metadata", "--format-version", "1", "--offline",
+                    "--manifest-path", ws.root.resolve("Cargo.toml").toString()));
+            if (triple != null) cmd.addAll(List.of("--filter-platform", triple));
+            Exec.Result r = Exec.capture(ws.root, cmd, env, 300);
+            if (r.exit != 0) return false;
+            for (JsonValue v : Json.parse(r.out).asObject().get("packages").asArray()) {
+                JsonObject p = v.asObject();
+                String licence = text(p, "license", null);
+                if (licence != null) into.put(text(p, "name", "") + "@" + text(p, "version", ""), licence);
+            }
+            return true;
         }
     }
 
