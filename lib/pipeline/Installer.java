@@ -30,7 +30,7 @@ final class Installer {
         Map<String, Staged> staged = new java.util.LinkedHashMap<>();
         Map<String, List<String>> copied = new HashMap<>();
         Map<String, String> zipEntryOf = new HashMap<>();
-        Sbom.Writer sboms = new Sbom.Writer(c.env());
+        Sbom.Writer sboms = new Sbom.Writer(c.env(), built.stream().map(b -> b.plan().target().cargoTriple).distinct().toList());
         try (Install.Staging staging = new Install.Staging()) {
             for (Verification.Built b : built) {
                 BuildConfig.Packaged p = b.packaged();

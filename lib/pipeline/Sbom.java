@@ -135,31 +135,22 @@ final class Sbom {
      * when an SBOM is written.
      */
     record Facts(Map<String, String> licences, Map<String, String> checksums) {
-        static Facts load(Workspace ws, Map<String, String> env) {
+        static Facts load(Workspace ws, Map<String, String> env, List<String> triples) {
             Map<String, String> licences = new HashMap<>();
-            // Offline, the whole resolve needs every platform's crates, which a build for Lambda's targets never
-            // downloads (windows-sys on a new machine): then each Lambda target's own resolve, which it did.
-            if (!licences(ws, env, null, licences)) {
-                for (String t : LAMBDA_TRIPLES) licences(ws, env, t, licences);
-            }
-            return new Facts(licences, CargoLock.checksums(ws.root.resolve("Cargo.lock")));
-        }
-
-        private static final List<String> LAMBDA_TRIPLES = List.of("aarch64-unknown-linux-musl", "x86_64-unknown-linux-musl",
-                "aarch64-unknown-linux-gnu", "x86_64-unknown-linux-gnu");
-
-        private static boolean licences(Workspace ws, Map<String, String> env, String triple, Map<String, String> into) {
+            // Only the built targets' resolve: offline, the whole one needs every platform's crates, which a build
+            // for Lambda never downloads (windows-sys on a new machine), and cargo metadata then fails.
             List<String> cmd = new java.util.ArrayList<>(List.of("cargo", "metadata", "--format-version", "1", "--offline",
                     "--manifest-path", ws.root.resolve("Cargo.toml").toString()));
-            if (triple != null) cmd.addAll(List.of("--filter-platform", triple));
+            for (String t : triples) cmd.addAll(List.of("--filter-platform", t));
             Exec.Result r = Exec.capture(ws.root, cmd, env, 300);
-            if (r.exit != 0) return false;
-            for (JsonValue v : Json.parse(r.out).asObject().get("packages").asArray()) {
-                JsonObject p = v.asObject();
-                String licence = text(p, "license", null);
-                if (licence != null) into.put(text(p, "name", "") + "@" + text(p, "version", ""), licence);
+            if (r.exit == 0) {
+                for (JsonValue v : Json.parse(r.out).asObject().get("packages").asArray()) {
+                    JsonObject p = v.asObject();
+                    String licence = text(p, "license", null);
+                    if (licence != null) licences.put(text(p, "name", "") + "@" + text(p, "version", ""), licence);
+                }
             }
-            return true;
+            return new Facts(licences, CargoLock.checksums(ws.root.resolve("Cargo.lock")));
         }
     }
 
@@ -211,10 +202,13 @@ final class Sbom {
     /** Writes each fresh binary's SBOM into the build's staging; the facts are loaded at the first one. */
     static final class Writer {
         private final Map<String, String> env;
+        private final List<String> triples;
         private Facts facts;
 
-        Writer(Map<String, String> env) {
+        /** triples: the cargo target triples the binaries were built for, whose resolve names their crates. */
+        Writer(Map<String, String> env, List<String> triples) {
             this.env = env;
+            this.triples = triples;
         }
 
         /** The SBOM of output (installed as dest), staged beside dest; null when output carries no dependency list. */
@@ -227,7 +221,7 @@ final class Sbom {
                         + "; rebuild with --clean, or pass --no-sbom");
             }
             if (crates == null) return null;
-            if (facts == null) facts = Facts.load(ws, env);
+            if (facts == null) facts = Facts.load(ws, env, triples);
             String doc = render(dest.getParent().getFileName() + "/" + dest.getFileName(), binarySha256, crates, facts);
             Path file = fileFor(dest);
             Path tmp = staging.stage(file, t -> Files.writeString(t, doc));
