@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * copy in another folder, with a fresh sccache server and local folder, gets its crates from Redis.
  * The workspace is the real-runtime fixture: lambda_runtime and its crates.io dependencies (tokio, hyper, serde...),
  * built with --no-tune: what is cached does not depend on the profile, and cargo's own release settings (no LTO,
- * 16 codegen units) compile it in a fraction of the tuned time.
+ * 16 codegen units) compile it faster: this class took 300 s with them, 390 s tuned.
  */
 class SccacheTest {
     static Process redis;
