@@ -31,13 +31,14 @@ run_cl() { (cd "$ws_dir" && PATH="$venv/bin:$PATH" CARGO_TARGET_DIR="$cl_target"
 # build-lambda's own cargo call, from its --verbose lines: the command, and the variables it sets.
 verbose="$(CARGO_TARGET_DIR="$ours_target" ./jbang build-lambda@. --manifest-path "$manifest" --verbose 2>&1 >/dev/null)"
 line="$(grep -m1 ' with cargo zigbuild: ' <<<"$verbose")"
-selection="${line#*with cargo zigbuild: cargo zigbuild }"
-selection="${selection%% --config *}"
-read -r -a sel <<<"$selection"
+# The command as printed (`cargo zigbuild ...`, or `cargo auditable zigbuild ...` with the SBOM on), then its
+# one --config value (build.rustflags: the tuning's flags and the path remaps), taken whole.
+command="${line#*with cargo zigbuild: }"
+read -r -a cmd <<<"${command%% --config *}"
+config="$(sed -n 's/.* --config \(.*\)$/\1/p' <<<"$line")"
 read -r -a vars <<<"$(grep -m1 '^build-lambda: with ' <<<"$verbose" | sed 's/^build-lambda: with //')"
-run_bare() { (cd "$ws_dir" && env CARGO_TARGET_DIR="$ours_target" "${vars[@]}" cargo zigbuild "${sel[@]}" \
-  --config 'build.rustflags = ["-C", "target-cpu=neoverse-n1"]'); }
-echo "bare: ${vars[*]} cargo zigbuild ${sel[*]} --config 'build.rustflags = [...]'  (in $ws_dir)"
+run_bare() { (cd "$ws_dir" && env CARGO_TARGET_DIR="$ours_target" "${vars[@]}" "${cmd[@]}" ${config:+--config "$config"}); }
+echo "bare: ${vars[*]} ${cmd[*]} --config '$config'  (in $ws_dir)"
 
 now() { date +%s.%N; }
 time_it() { local t0; t0=$(now); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; echo "$(now) - $t0" | bc; }

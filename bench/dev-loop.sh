@@ -10,6 +10,11 @@
 # answered once) before the first edit. The client sends a request, and again 50 ms after each answer
 # without the marker (or after 20 s without an answer), the same loop for both. Prints each time, the medians and the ratio ours/cargo-lambda.
 #   bench/dev-loop.sh [WORKSPACE_DIR (default tests/fixtures/real-runtime)] [FUNCTION (echo-rt)] [EDITS=3]
+# The edit puts "rev": MARKER first into the function's first `json!({`; an answer carries the change when it
+# holds MARKER. BODY: the event sent (default {"n":1}, for the fixtures' echo functions; an HTTP API function
+# gets an API Gateway payload 2.0 event, e.g. bench/dev-loop-http-event.json via BODY="$(cat ...)");
+# READY: what the first answer must hold (default "echo"). The functions' environment (TABLE_NAME, AWS_REGION)
+# is passed to both tools as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -29,6 +34,9 @@ for d in "$ours_ws" "$cl_ws"; do
   mkdir -p "$d"
   # the sources afresh; each copy keeps its target folder (target/) between runs
   (cd "$src" && tar --exclude=./target -cf - .) | (cd "$d" && tar -xf -)
+  # A workspace under this checkout builds with its rust-toolchain.toml (the pinned Rust, with the musl target);
+  # the copies live elsewhere, so they get it too.
+  [ -e "$src/rust-toolchain.toml" ] || cp "$repo/rust-toolchain.toml" "$d/"
 done
 main_rel="$fn/src/main.rs"
 original="$(cat "$src/$main_rel")"
@@ -51,24 +59,34 @@ set +m
 
 now() { date +%s.%N; }
 # $2: the longest a request may take (a request cargo-lambda's restart drops hangs: it is sent again after that)
-invoke() { curl -s --max-time "${2:-600}" -X POST -d '{"n":1}' "http://127.0.0.1:$1/2015-03-31/functions/$fn/invocations" || true; }
+default_body='{"n":1}' default_ready='"echo"'
+body_json="${BODY:-$default_body}" ready="${READY:-$default_ready}"
+invoke() { curl -s --max-time "${2:-600}" -X POST --data-binary "$body_json" "http://127.0.0.1:$1/2015-03-31/functions/$fn/invocations" || true; }
 # Waits for an answer (the servers build first), then measures: write the marker, request until it is answered.
-warm() { for ((i = 0; i < 1200; i++)); do invoke "$1" | grep -q '"echo"' && return 0; sleep 1; done; echo "no answer on port $1" >&2; exit 1; }
+# $2: the server's pid: a server that has exited (its first build failed) ends the run with its log's last lines.
+warm() {
+  for ((i = 0; i < 1200; i++)); do
+    invoke "$1" | grep -qF "$ready" && return 0
+    kill -0 "$2" 2>/dev/null || { tail -5 "$3" >&2; echo "the server on port $1 exited (log: $3)" >&2; exit 1; }
+    sleep 1
+  done
+  echo "no answer on port $1" >&2; exit 1
+}
 edit_and_wait() {
   local port=$1 ws=$2 marker=$3 t0 body
   t0=$(now)
-  printf '%s\n' "${original/json!(\{ /json!(\{ \"rev\": \"$marker\", }" >"$ws/$main_rel.tmp"
+  printf '%s\n' "${original/json!(\{/json!(\{\"rev\": \"$marker\", }" >"$ws/$main_rel.tmp"
   mv "$ws/$main_rel.tmp" "$ws/$main_rel"
   for ((i = 0; i < 12000; i++)); do
     body="$(invoke "$port" 20)"
-    if grep -q "\"rev\":\"$marker\"" <<<"$body"; then echo "$(now) - $t0" | bc; return 0; fi
+    if grep -qF "$marker" <<<"$body"; then echo "$(now) - $t0" | bc; return 0; fi
     sleep 0.05
   done
   echo "no answer with $marker on port $port" >&2; exit 1
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-warm "$ours_port"; warm "$cl_port"
+warm "$ours_port" "${pids[0]}" "$work/dev-loop-ours.log"; warm "$cl_port" "${pids[1]}" "$work/dev-loop-cargo-lambda.log"
 # one edit each that is not counted: the first change builds what the first build left lazy
 edit_and_wait "$ours_port" "$ours_ws" warmup >/dev/null; edit_and_wait "$cl_port" "$cl_ws" warmup >/dev/null
 declare -a o=() c=()

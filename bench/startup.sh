@@ -27,9 +27,9 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java_exec="$JAV
 
 verbose="$(./jbang build-lambda@. --manifest-path "$manifest" --verbose 2>&1 >/dev/null)" || { echo "$verbose" >&2; exit 1; }
 line="$(grep -m1 ' with cargo zigbuild: ' <<<"$verbose")"
-selection="${line#*with cargo zigbuild: cargo zigbuild }"
-selection="${selection%% --config *}"
-read -r -a sel <<<"$selection"
+# The command as printed (`cargo zigbuild ...`, or `cargo auditable zigbuild ...` with the SBOM on).
+command="${line#*with cargo zigbuild: }"
+read -r -a sel <<<"${command%% --config *}"
 read -r -a vars <<<"$(grep -m1 '^build-lambda: with ' <<<"$verbose" | sed 's/^build-lambda: with //')"
 config="$(sed -n 's/.* --config \(.*\)$/\1/p' <<<"$line")"
 bootstrap="$(ls "$CARGO_TARGET_DIR"/lambda/*/bootstrap | head -1)"
@@ -37,7 +37,7 @@ bootstrap="$(ls "$CARGO_TARGET_DIR"/lambda/*/bootstrap | head -1)"
 run_java() { "$java_exec" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -version; }
 run_verify() { ./jbang verify-elf@. "$bootstrap"; }
 run_version() { ./jbang build-lambda@. --version; }
-run_bare() { (cd "$ws_dir" && env "${vars[@]}" cargo zigbuild "${sel[@]}" ${config:+--config "$config"}); }
+run_bare() { (cd "$ws_dir" && env "${vars[@]}" "${sel[@]}" ${config:+--config "$config"}); }
 run_noop() { ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_noarchive() { JBANG_WRAPPER_NO_ARCHIVE=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_base() { JBANG_CACHE_DIR="$PWD/target/bench-startup/base-jbang-cache" "$BASE/jbang" build-lambda@"$BASE" --manifest-path "$manifest"; }
