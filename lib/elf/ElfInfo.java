@@ -79,6 +79,14 @@ final class ElfInfo {
     boolean noSectionHeaders;
     /** Where cargo-auditable's `.dep-v0` section (the zlib-compressed dependency list scanners read) lies: offset and size, or null. */
     long[] depList;
+    /** The file read, for the CPU check's pass over the code. */
+    Path path;
+    /** The executable code, each {vaddr, file offset, size}: the SHF_EXECINSTR sections, else the PF_X loads. */
+    final List<long[]> code = new ArrayList<>();
+    /** PT_GNU_EH_FRAME (.eh_frame_hdr, whose table gives every function's start, stripped or not): {vaddr, offset, size}, or null. */
+    long[] ehFrameHdr;
+    /** The CPU check's answer once the policy ran it, or null. */
+    CpuCheck.Report cpuReport;
     /** Why the file could not be read whole: not ELF, truncated, malformed. */
     final List<String> malformed = new ArrayList<>();
 

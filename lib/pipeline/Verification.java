@@ -11,9 +11,11 @@ final class Verification {
     /** One binary cargo built, read and checked, with how it is packaged. */
     record Built(BuildConfig.Packaged packaged, Builder.Plan plan, Path output, ElfInfo info) {}
 
-    static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, List<String> failures) {
+    /** cpu: what arm64 code is checked against (CpuCheck; the tuned build's own neoverse-n1 by default), null for none. */
+    static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, CpuCheck.Cpu cpu, List<String> failures) {
         Target t = plan.target();
-        ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc);
+        ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc)
+                .withCpu(t.machine == ElfReader.EM_AARCH64 ? cpu : null);
         String suffix = cfg.targets().size() > 1 ? " (" + Layout.archName(t) + ")" : "";
         List<Built> built = new ArrayList<>();
         for (BuildConfig.Packaged p : cfg.functions()) {

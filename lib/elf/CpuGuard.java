@@ -1,0 +1,118 @@
+import java.util.List;
+
+/**
+ * The guard rule: a function holding instructions the CPU lacks is guarded when code reaches it only right after a
+ * test of a value loaded from memory, the shape runtime CPU detection compiles to (`if (OPENSSL_armcap_P &
+ * ARMV8_SHA512) sha512_block_data_order_hw(...)` in ring and aws-lc, `if is_aarch64_feature_detected!("sve")` in Rust):
+ *  - it has at least one direct reference (B, BL, a conditional branch, ADR or ADRP+ADD of an address inside it) from
+ *    outside it, and for each one
+ *  - a conditional branch (CBZ/CBNZ/TBZ/TBNZ, or B.cond after TST/ANDS/CMP/SUBS/ADDS) within WINDOW instructions before
+ *    the reference, or jumping into those instructions, tests a register that a load (LDR*, LDAR*, LDAPR*) wrote
+ *    within TRACE instructions before the test (through AND, UBFM/LSR or a register MOV), or
+ *  - the referring function is guarded itself (up to DEPTH callers up).
+ * A function reached only through a pointer held in data has no such reference and is not guarded.
+ */
+final class CpuGuard {
+    static final int WINDOW = 24, TRACE = 12, DEPTH = 3;
+
+    record Answer(boolean guarded, String why) {}
+
+    private CpuGuard() {}
+
+    static Answer judge(A64Code code, long start, long end) {
+        return judge(code, start, end, DEPTH);
+    }
+
+    private static Answer judge(A64Code code, long start, long end, int depth) {
+        String memo = code.guardMemo.get(start);
+        if (memo != null) return memo.startsWith("+") ? new Answer(true, memo.substring(1)) : new Answer(false, memo.substring(1));
+        code.guardMemo.put(start, "-reached through a cycle of calls without a CPU test");
+        List<Long> entries = code.entries(start, end);
+        Answer a;
+        if (entries.isEmpty()) {
+            a = new Answer(false, "never called or jumped to directly (reached through a pointer, or from code not decoded), so no CPU test is seen");
+        } else {
+            String first = null;
+            a = null;
+            for (long site : entries) {
+                String t = tested(code, site);
+                if (t == null && depth > 0) {
+                    long[] caller = code.function(site);
+                    Answer up = judge(code, caller[0], caller[1], depth - 1);
+                    if (up.guarded()) t = "from " + A64Code.hex(site) + " in the function at " + A64Code.hex(caller[0]) + ", which is guarded";
+                }
+                if (t == null) {
+                    a = new Answer(false, "reached from " + A64Code.hex(site) + " without a CPU test before it");
+                    break;
+                }
+                if (first == null) first = t;
+            }
+            if (a == null) a = new Answer(true, entries.size() + (entries.size() == 1 ? " reference" : " references")
+                    + " into it, each after a test of a loaded value (" + first + ")");
+        }
+        code.guardMemo.put(start, (a.guarded() ? "+" : "-") + a.why());
+        return a;
+    }
+
+    /** Evidence that the reference at site follows a test of a loaded value, or null. */
+    static String tested(A64Code code, long site) {
+        for (long p = site - 4; p >= site - 4L * WINDOW; p -= 4) {
+            String e = loadedTest(code, p, code.word(p));
+            if (e != null) return e;
+        }
+        for (long t = site; t > site - 4L * WINDOW; t -= 4) {
+            for (long b : code.conditionalsTo(t)) {
+                String e = loadedTest(code, b, code.word(b));
+                if (e != null) return e;
+            }
+        }
+        return null;
+    }
+
+    /** If the word w at p is a conditional branch on a value loaded shortly before: which and where. */
+    private static String loadedTest(A64Code code, long p, int w) {
+        if (!A64Code.conditional(w)) return null;
+        int reg;
+        long at = p;
+        String how;
+        if ((w & 0x7C000000) == 0x34000000) { // CBZ/CBNZ, TBZ/TBNZ
+            reg = w & 31;
+            how = (w & 0x02000000) != 0 ? "TBZ/TBNZ" : "CBZ/CBNZ";
+        } else {
+            reg = -1;
+            how = "B.cond";
+            for (long q = p - 4; q >= p - 16 && reg < 0; q -= 4) {
+                int x = code.word(q);
+                if (flagSetting(x)) {
+                    reg = (x >>> 5) & 31;
+                    at = q;
+                }
+            }
+            if (reg < 0) return null;
+        }
+        for (long q = at - 4; q >= at - 4L * TRACE; q -= 4) {
+            int x = code.word(q);
+            if ((x & 31) != reg) continue;
+            if (load(x)) return how + " at " + A64Code.hex(p) + " on the value loaded at " + A64Code.hex(q);
+            if ((x & 0x7F800000) == 0x12000000 || (x & 0x7F800000) == 0x53000000) reg = (x >>> 5) & 31;  // AND imm, UBFM
+            else if ((x & 0x7FE0FFE0) == 0x2A0003E0) reg = (x >>> 16) & 31;                                // MOV (ORR Rd, ZR, Rm)
+            else return null;                                                                               // something else wrote it
+        }
+        return null;
+    }
+
+    /** TST/ANDS (immediate or register), CMP/SUBS and CMN/ADDS (immediate or register). */
+    private static boolean flagSetting(int x) {
+        return (x & 0x7F800000) == 0x72000000 || (x & 0x7F200000) == 0x6A000000 || (x & 0x7F800000) == 0x71000000
+                || (x & 0x7F800000) == 0x31000000 || (x & 0x7F200000) == 0x6B000000 || (x & 0x7F200000) == 0x2B000000;
+    }
+
+    /** A load of a general-purpose register: LDR/LDRB/LDRH/LDRS* (any addressing), LDR literal, LDAR*, LDAPR*. */
+    private static boolean load(int x) {
+        return (x & 0x3FC00000) == 0x39400000 || (x & 0x3F800000) == 0x39800000       // unsigned offset: LDR*, LDRS*
+                || (x & 0x3FE00000) == 0x38400000 || (x & 0x3F800000) == 0x38800000 && (x & 0x00200000) == 0 // unscaled, pre, post
+                || (x & 0x3FE00C00) == 0x38600800 || (x & 0x3FA00C00) == 0x38A00800   // register offset
+                || (x & 0xBF000000) == 0x18000000                                     // literal
+                || (x & 0x3FFFFC00) == 0x08DFFC00 || (x & 0x3FFFFC00) == 0x38BFC000;   // LDAR*, LDAPR*
+    }
+}
