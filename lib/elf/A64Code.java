@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.MappedByteBuffer;
@@ -30,6 +31,8 @@ final class A64Code {
     private long[] fdeStart = new long[0], fdeEnd = new long[0];
     /** Direct references, each (target - base) << 32 | (site - base), sorted (so by target). */
     private long[] packedRefs = new long[0];
+    /** The IFUNC resolvers (the addends of R_AARCH64_IRELATIVE relocations), sorted. */
+    private long[] resolvers = new long[0];
     private long base;
 
     private A64Code() {}
@@ -71,13 +74,22 @@ final class A64Code {
             s.add(f[0]);
             if (f[1] >= 0) s.add(f[1]);
         }
+        resolvers = irelative(info);
+        for (long r : resolvers) s.add(r);
         for (Region r : regions) {
             int count = r.words.limit();
             for (int i = 0; i < count; i++) {
                 int w = r.words.get(i);
                 long pc = r.vaddr + 4L * i;
                 long t = target(w, pc);
-                if (t == NONE && (w & 0x9F000000) == 0x90000000 && i + 1 < count) t = adrpAdd(w, r.words.get(i + 1), pc);
+                if (t == NONE && (w & 0x9F000000) == 0x90000000) {
+                    // ADRP, then the ADD of its register within the next few (compilers interleave two ADRPs and their ADDs)
+                    for (int j = i + 1; j < count && j <= i + ADRP_REACH && t == NONE; j++) {
+                        int next = r.words.get(j);
+                        t = adrpAdd(w, next, pc);
+                        if (t == NONE && (next & 31) == (w & 31)) break; // something else wrote (or stored) the register first
+                    }
+                }
                 if (t == NONE || t < base || t - base >= span) continue;
                 refs.add((t - base) << 32 | (pc - base));
                 if ((w & 0xFC000000) == 0x94000000) s.add(t);
@@ -87,6 +99,33 @@ final class A64Code {
         starts = s.sorted();
         branchTargets = branches.sorted();
         packedRefs = refs.sorted();
+    }
+
+    static final int R_AARCH64_IRELATIVE = 1032;
+    private static final int MAX_RELOCS = 1 << 20;
+
+    /**
+     * The IFUNC resolvers of a static executable: each R_AARCH64_IRELATIVE relocation's addend is a function the
+     * start-up code calls with the CPU's HWCAP bits, whose answer (one of several implementations) is stored in the GOT.
+     */
+    private static long[] irelative(ElfInfo info) throws IOException {
+        Longs out = new Longs();
+        try (FileChannel ch = FileChannel.open(info.path, StandardOpenOption.READ)) {
+            for (long[] r : info.relas) {
+                long size = r[1] - r[1] % 24;
+                if (r[0] < 0 || size <= 0 || size / 24 > MAX_RELOCS || r[0] + size > info.size) continue;
+                ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, r[0], size).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i + 24 <= size; i += 24) {
+                    if ((int) b.getLong(i + 8) == R_AARCH64_IRELATIVE) out.add(b.getLong(i + 16));
+                }
+            }
+        }
+        return out.sorted();
+    }
+
+    /** Whether a function starting at start is an IFUNC resolver (named by an R_AARCH64_IRELATIVE relocation). */
+    boolean resolver(long start) {
+        return Arrays.binarySearch(resolvers, start) >= 0;
     }
 
     /** A growable long[]. */
@@ -99,10 +138,13 @@ final class A64Code {
             a[n++] = v;
         }
 
+        /** The values in order, each once. */
         long[] sorted() {
             long[] out = Arrays.copyOf(a, n);
             Arrays.sort(out);
-            return out;
+            int k = 0;
+            for (int i = 0; i < out.length; i++) if (k == 0 || out[i] != out[k - 1]) out[k++] = out[i];
+            return Arrays.copyOf(out, k);
         }
     }
 
@@ -119,7 +161,9 @@ final class A64Code {
         return NONE;
     }
 
-    /** ADRP followed by ADD (immediate) of the same register: the address they make, else NONE. */
+    static final int ADRP_REACH = 4;
+
+    /** ADRP and an ADD (immediate) of its register: the address they make, else NONE. */
     private static long adrpAdd(int adrp, int add, long pc) {
         if ((add & 0xFFC00000) != 0x91000000 || ((add >> 5) & 31) != (adrp & 31)) return NONE;
         long page = ((long) ((adrp >> 5) << 13) >> 11 | ((adrp >>> 29) & 3)) << 12;

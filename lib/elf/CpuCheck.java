@@ -111,15 +111,6 @@ final class CpuCheck {
                     + "that code only after a CPU test (std::arch::is_aarch64_feature_detected!)" + later;
         }
 
-        /** For an OK line: what guarded code there is, or null. */
-        String guardedSummary() {
-            List<Group> ok = guarded();
-            if (ok.isEmpty()) return null;
-            int n = ok.stream().mapToInt(Group::total).sum();
-            return n + " instruction" + (n == 1 ? "" : "s") + " beyond " + cpu.llvm + " [" + summary(ok) + "] in " + ok.size()
-                    + (ok.size() == 1 ? " function" : " functions") + " reached only after a CPU test (guarded)";
-        }
-
         private static String summary(List<Group> gs) {
             Map<A64Features.Feature, Integer> all = new TreeMap<>();
             for (Group g : gs) g.counts.forEach((f, n) -> all.merge(f, n, Integer::sum));
@@ -168,6 +159,10 @@ final class CpuCheck {
             for (long[] f : e.getValue()) counts.merge(A64Features.of((int) f[1]).feature(), 1, Integer::sum);
             long[] first = e.getValue().get(0);
             CpuGuard.Answer a = CpuGuard.judge(code, fn[0], fn[1]);
+            if (!a.guarded()) {
+                String inside = CpuGuard.inside(code, e.getValue().stream().map(f -> f[0]).collect(Collectors.toList()));
+                if (inside != null) a = new CpuGuard.Answer(true, inside);
+            }
             groups.add(new Group(fn[0], fn[1], counts, first[0], (int) first[1], A64Features.of((int) first[1]), a.guarded(), a.why()));
         }
         groups.sort((x, y) -> x.guarded != y.guarded ? (x.guarded ? 1 : -1) : Long.compare(x.first, y.first));

@@ -7,10 +7,17 @@ import java.util.List;
  *  - it has at least one direct reference (B, BL, a conditional branch, ADR or ADRP+ADD of an address inside it) from
  *    outside it, and for each one
  *  - a conditional branch (CBZ/CBNZ/TBZ/TBNZ, or B.cond after TST/ANDS/CMP/SUBS/ADDS) within WINDOW instructions before
- *    the reference, or jumping into those instructions, tests a register that a load (LDR*, LDAR*, LDAPR*) wrote
- *    within TRACE instructions before the test (through AND, UBFM/LSR or a register MOV), or
+ *    the reference in the straight run of code that falls into it (no RET, B or BR between, inside the same function),
+ *    or jumping into that run, tests a register that a load (LDR*, LDAR*, LDAPR*) wrote within TRACE instructions
+ *    before the test (through AND, UBFM/LSR or a register MOV, in straight code too), or
+ *  - the referring function is an IFUNC resolver (an R_AARCH64_IRELATIVE relocation names it: glibc's memcpy and memset
+ *    pick their SVE or MTE variants that way, from the HWCAP bits the start-up code passes), or
  *  - the referring function is guarded itself (up to DEPTH callers up).
  * A function reached only through a pointer held in data has no such reference and is not guarded.
+ * A function that is not guarded so is still guarded when each of its instructions beyond the CPU is itself within
+ * WINDOW instructions after such a test inside the function (or after one of those instructions that is): the shape
+ * of glibc's malloc, which tags memory (MTE) only `if (mtag_enabled)`; and libgcc's unwinder's CNTD for SVE's VG
+ * register (unwinderVg) counts as guarded too.
  */
 final class CpuGuard {
     static final int WINDOW = 24, TRACE = 12, DEPTH = 3;
@@ -36,8 +43,9 @@ final class CpuGuard {
             a = null;
             for (long site : entries) {
                 String t = tested(code, site);
+                long[] caller = code.function(site);
+                if (t == null && code.resolver(caller[0])) t = "chosen by the IFUNC resolver at " + A64Code.hex(caller[0]);
                 if (t == null && depth > 0) {
-                    long[] caller = code.function(site);
                     Answer up = judge(code, caller[0], caller[1], depth - 1);
                     if (up.guarded()) t = "from " + A64Code.hex(site) + " in the function at " + A64Code.hex(caller[0]) + ", which is guarded";
                 }
@@ -54,13 +62,46 @@ final class CpuGuard {
         return a;
     }
 
+    /** Evidence that every instruction at found (addresses, in order, in one function) is tested inside it, or null. */
+    static String inside(A64Code code, List<Long> found) {
+        String first = null;
+        long prev = A64Code.NONE;
+        for (long at : found) {
+            String t = unwinderVg(code, at) ? "libgcc's unwinder reading DWARF register 46 (VG) at " + A64Code.hex(at) : tested(code, at);
+            if (t == null && prev != A64Code.NONE && at - prev <= 4L * WINDOW) t = "after the one at " + A64Code.hex(prev);
+            if (t == null) return null;
+            if (first == null) first = t;
+            prev = at;
+        }
+        return (found.size() == 1 ? "its one instruction beyond the CPU comes" : "each of its " + found.size() + " instructions beyond the CPU comes")
+                + " after a test of a loaded value inside it (" + first + ")";
+    }
+
+    /**
+     * libgcc's unwinder (linked into every static glibc program) answers DWARF register 46, SVE's VG, with CNTD:
+     * `cmp wN, #46; b.eq L; ... L: cntd x0`. Only the CFI of SVE code names that register, so it runs only where SVE is.
+     */
+    static boolean unwinderVg(A64Code code, long at) {
+        if ((code.word(at) & 0xFFFFFFE0) != 0x04E0E3E0) return false; // CNTD Xd
+        for (long b : code.conditionalsTo(at)) {
+            int w = code.word(b), cmp = code.word(b - 4);
+            // B.EQ after CMP Wn, #46 (SUBS WZR, Wn, #46)
+            if ((w & 0xFF00001F) == 0x54000000 && (cmp & 0xFFFFFC1F) == (0x7100001F | 46 << 10)) return true;
+        }
+        return false;
+    }
+
     /** Evidence that the reference at site follows a test of a loaded value, or null. */
     static String tested(A64Code code, long site) {
-        for (long p = site - 4; p >= site - 4L * WINDOW; p -= 4) {
-            String e = loadedTest(code, p, code.word(p));
+        long from = Math.max(site - 4L * WINDOW, code.function(site)[0]); // within the function holding site
+        long p = site - 4;
+        for (; p >= from; p -= 4) {
+            int w = code.word(p);
+            if (A64Code.terminator(w)) break; // code before a RET or B does not fall through to site
+            String e = loadedTest(code, p, w);
             if (e != null) return e;
         }
-        for (long t = site; t > site - 4L * WINDOW; t -= 4) {
+        for (long t = site; t > p; t -= 4) { // a conditional branch into the straight run before site
             for (long b : code.conditionalsTo(t)) {
                 String e = loadedTest(code, b, code.word(b));
                 if (e != null) return e;
@@ -92,6 +133,7 @@ final class CpuGuard {
         }
         for (long q = at - 4; q >= at - 4L * TRACE; q -= 4) {
             int x = code.word(q);
+            if (A64Code.terminator(x)) return null;
             if ((x & 31) != reg) continue;
             if (load(x)) return how + " at " + A64Code.hex(p) + " on the value loaded at " + A64Code.hex(q);
             if ((x & 0x7F800000) == 0x12000000 || (x & 0x7F800000) == 0x53000000) reg = (x >>> 5) & 31;  // AND imm, UBFM

@@ -127,8 +127,6 @@ record ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, lon
             if (info == null) return path + ": FAIL " + String.join("; ", problems);
             String desc = info.describe() + (info.glibc.isEmpty() ? "" : ", needs GLIBC_" + info.glibc.get(info.glibc.size() - 1))
                     + ", " + Sizes.human(info.size);
-            String guarded = info.cpuReport == null ? null : info.cpuReport.guardedSummary();
-            if (guarded != null) desc += "; " + guarded;
             return ok ? path + ": OK " + desc : path + ": FAIL " + String.join("; ", problems) + " [" + desc + "]";
         }
 

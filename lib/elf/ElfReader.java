@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 final class ElfReader {
     static final int EM_386 = 3, EM_ARM = 40, EM_X86_64 = 62, EM_AARCH64 = 183, EM_RISCV = 243;
     static final int PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_GNU_EH_FRAME = 0x6474e550, PF_X = 1;
-    static final int SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_GNU_VERNEED = 0x6ffffffe, SHF_EXECINSTR = 4;
+    static final int SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_RELA = 4, SHT_GNU_VERNEED = 0x6ffffffe, SHF_EXECINSTR = 4;
     /** Bounds for the version-needs walk: a real binary names a few dozen versions. */
     static final int MAX_VERNEED_BYTES = 1 << 20, MAX_VERNEED_ENTRIES = 4096;
     static final long DT_NEEDED = 1, DT_STRTAB = 5, DT_FLAGS_1 = 0x6ffffffbL, DF_1_PIE = 0x08000000L;
@@ -280,8 +280,12 @@ final class ElfReader {
             if (sh.getInt(base + 4) == SHT_PROGBITS && (word(sh, base + 8, base + 8) & SHF_EXECINSTR) != 0) {
                 info.code.add(new long[]{word(sh, base + 16, base + 12), word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)});
             }
+            if (sh.getInt(base + 4) == SHT_RELA && shentsize == 64) info.relas.add(new long[]{word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)});
             if (nameIdx > info.size) continue;
             if (!debug) debug = named(namesOff + nameIdx, DEBUG_INFO);
+            if (info.ehFrame == null && named(namesOff + nameIdx, EH_FRAME)) {
+                info.ehFrame = new long[]{word(sh, base + 16, base + 12), word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)};
+            }
             if (info.depList == null && named(namesOff + nameIdx, DEP_LIST)) {
                 info.depList = new long[] {word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)};
             }
@@ -295,7 +299,7 @@ final class ElfReader {
     }
 
     private static final byte[] DEBUG_INFO = ".debug_info\0".getBytes(StandardCharsets.US_ASCII),
-            DEP_LIST = ".dep-v0\0".getBytes(StandardCharsets.US_ASCII);
+            DEP_LIST = ".dep-v0\0".getBytes(StandardCharsets.US_ASCII), EH_FRAME = ".eh_frame\0".getBytes(StandardCharsets.US_ASCII);
 
     /** Whether the NUL-terminated name at offset is want (which ends in its NUL). */
     private boolean named(long offset, byte[] want) throws IOException {
