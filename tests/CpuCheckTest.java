@@ -132,6 +132,20 @@ class CpuCheckTest {
     }
 
     @Test
+    void aPointerPickedByCselOnTheLoadedCapabilitiesIsGuarded() throws IOException {
+        // aws-lc's shape: a table entry set to one implementation or the other by a CSEL on the tested HWCAP bits
+        Path exe = glibcStatic("csel", LANES
+                + "unsigned long caps;\nlong (*volatile lanes_fn)(void);\n"
+                + "__attribute__((noinline)) void pick(void) { lanes_fn = (caps & HWCAP_SVE) ? lanes_sve : lanes_neon; }\n"
+                + "int main(void) { caps = getauxval(AT_HWCAP); pick(); printf(\"%ld lanes\\n\", lanes_fn()); return 0; }\n");
+        ElfSamples.Run j = ElfSamples.verifyElf("--cpu", "neoverse-n1", "--json", exe.toString());
+        assertEquals(0, j.exit, j.toString());
+        assertTrue(j.out.contains("(CSEL at 0x"), j.out);
+        assertEquals("4 lanes", qemu(exe, "neoverse-n1").out.trim());
+        assertEquals("8 lanes", qemu(exe, SVE_256).out.trim());
+    }
+
+    @Test
     void aDirectCallIntoSveIsAnErrorAndDiesOnNeoverseN1() throws IOException {
         Path exe = glibcStatic("direct", LANES + "int main(int c, char **v) { printf(\"%ld lanes\\n\", c > 5 ? lanes_neon() : lanes_sve()); return 0; }\n");
         ElfSamples.Run v = ElfSamples.verifyElf("--cpu", "neoverse-n1", exe.toString());

@@ -9,7 +9,8 @@ import java.util.List;
  *  - a conditional branch (CBZ/CBNZ/TBZ/TBNZ, or B.cond after TST/ANDS/CMP/SUBS/ADDS) within WINDOW instructions before
  *    the reference in the straight run of code that falls into it (no RET, B or BR between, inside the same function),
  *    or jumping into that run, tests a register that a load (LDR*, LDAR*, LDAPR*) wrote within TRACE instructions
- *    before the test (through AND, UBFM/LSR or a register MOV, in straight code too), or
+ *    before the test (through AND, UBFM/LSR or a register MOV, in straight code too), or it is an address (ADR,
+ *    ADRP+ADD) that a CSEL within WINDOW instructions picks on the flags of a test of a loaded value, or
  *  - the referring function is an IFUNC resolver (an R_AARCH64_IRELATIVE relocation names it: glibc's memcpy and memset
  *    pick their SVE or MTE variants that way, from the HWCAP bits the start-up code passes), or
  *  - the referring function is guarded itself (up to DEPTH callers up).
@@ -93,6 +94,8 @@ final class CpuGuard {
 
     /** Evidence that the reference at site follows a test of a loaded value, or null. */
     static String tested(A64Code code, long site) {
+        String picked = selected(code, site);
+        if (picked != null) return picked;
         long from = Math.max(site - 4L * WINDOW, code.function(site)[0]); // within the function holding site
         long p = site - 4;
         for (; p >= from; p -= 4) {
@@ -113,24 +116,22 @@ final class CpuGuard {
     /** If the word w at p is a conditional branch on a value loaded shortly before: which and where. */
     private static String loadedTest(A64Code code, long p, int w) {
         if (!A64Code.conditional(w)) return null;
-        int reg;
-        long at = p;
-        String how;
-        if ((w & 0x7C000000) == 0x34000000) { // CBZ/CBNZ, TBZ/TBNZ
-            reg = w & 31;
-            how = (w & 0x02000000) != 0 ? "TBZ/TBNZ" : "CBZ/CBNZ";
-        } else {
-            reg = -1;
-            how = "B.cond";
-            for (long q = p - 4; q >= p - 16 && reg < 0; q -= 4) {
-                int x = code.word(q);
-                if (flagSetting(x)) {
-                    reg = (x >>> 5) & 31;
-                    at = q;
-                }
-            }
-            if (reg < 0) return null;
+        if ((w & 0x7C000000) == 0x34000000) return traced(code, p, p, w & 31, (w & 0x02000000) != 0 ? "TBZ/TBNZ" : "CBZ/CBNZ");
+        return onFlags(code, p, "B.cond");
+    }
+
+    /** The instruction at p reads the flags: whether a test (TST, CMP, ...) shortly before set them from a loaded value. */
+    private static String onFlags(A64Code code, long p, String how) {
+        for (long q = p - 4; q >= p - 16; q -= 4) {
+            int x = code.word(q);
+            if (A64Code.terminator(x)) return null;
+            if (flagSetting(x)) return traced(code, p, q, (x >>> 5) & 31, how);
         }
+        return null;
+    }
+
+    /** Whether reg, as read at `at` (by the test at p), was loaded within TRACE instructions before, in straight code. */
+    private static String traced(A64Code code, long p, long at, int reg, String how) {
         for (long q = at - 4; q >= at - 4L * TRACE; q -= 4) {
             int x = code.word(q);
             if (A64Code.terminator(x)) return null;
@@ -139,6 +140,33 @@ final class CpuGuard {
             if ((x & 0x7F800000) == 0x12000000 || (x & 0x7F800000) == 0x53000000) reg = (x >>> 5) & 31;  // AND imm, UBFM
             else if ((x & 0x7FE0FFE0) == 0x2A0003E0) reg = (x >>> 16) & 31;                                // MOV (ORR Rd, ZR, Rm)
             else return null;                                                                               // something else wrote it
+        }
+        return null;
+    }
+
+    /**
+     * An address made at site (ADR, or ADRP and its ADD) that a CSEL picks, or drops, on the flags of a test of a
+     * loaded value: how aws-lc fills its table of entropy sources (`tst w9, #ARMV8_RNG; csel x9, x10, x11, eq`).
+     */
+    static String selected(A64Code code, long site) {
+        int w = code.word(site), reg = -1;
+        long from = site;
+        if ((w & 0x9F000000) == 0x10000000) {
+            reg = w & 31; // ADR
+        } else if ((w & 0x9F000000) == 0x90000000) {
+            for (long q = site + 4; q <= site + 4L * A64Code.ADRP_REACH && reg < 0; q += 4) {
+                int x = code.word(q);
+                if ((x & 0xFFC00000) == 0x91000000 && ((x >>> 5) & 31) == (w & 31)) {
+                    reg = x & 31; // the ADD's destination
+                    from = q;
+                }
+            }
+        }
+        if (reg < 0) return null;
+        for (long q = from + 4; q <= from + 4L * WINDOW; q += 4) {
+            int x = code.word(q);
+            if (A64Code.terminator(x)) return null;
+            if ((x & 0x7FE00C00) == 0x1A800000 && (((x >>> 5) & 31) == reg || ((x >>> 16) & 31) == reg)) return onFlags(code, q, "CSEL");
         }
         return null;
     }
