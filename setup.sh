@@ -24,6 +24,7 @@ MOTO_VERSION=5.2.5           # the local AWS for the functions' SDK calls (docs/
 PNPM_VERSION=10.34.8
 CHROMIUM_VERSION=156.0.8078.114-1~deb12u1   # Debian's chromium + chromium-driver (bookworm-security): the chat page's browser test
 BWRAP_VERSION=0.8.0-2+deb12u1   # bubblewrap: invoke-lambda's sandbox (docs/guides/running-locally.md)
+LLVM_VERSION=1:14.0.6-12        # llvm-14's llvm-objdump: the decoder CpuCheckTest holds verify-elf's --cpu check to
 ACTIONLINT_VERSION=v1.7.12
 AUDITABLE_VERSION=0.7.7        # cargo-auditable: embeds each bootstrap's crates (.dep-v0) for scanners; the SBOM (docs/guides/sbom.md)
 AUDIT_INFO_VERSION=0.5.4       # rust-audit-info: reads that list back (the SBOM test)
@@ -123,6 +124,13 @@ if [ "$(dpkg-query -W -f='${Version}' bubblewrap 2>/dev/null)" = "$BWRAP_VERSION
     say "apt: already installed: bubblewrap $BWRAP_VERSION"
 else
     apt_install "bubblewrap=$BWRAP_VERSION"
+fi
+
+# CpuCheckTest: llvm-objdump-14 decodes with a CPU's features only (--mattr), the reference for verify-elf --cpu.
+if [ "$(dpkg-query -W -f='${Version}' llvm-14 2>/dev/null)" = "$LLVM_VERSION" ]; then
+    say "apt: already installed: llvm-14 $LLVM_VERSION"
+else
+    apt_install "llvm-14=$LLVM_VERSION"
 fi
 
 # ---------------------------------------------------------------- zig + cargo-zigbuild

@@ -242,7 +242,7 @@ class ElfFuzzTest {
     static String check(Mutant m, Path p, ElfPolicy.Verdict[] verdictOut) {
         try {
             ElfInfo info = ElfReader.read(p);
-            ElfPolicy.Verdict v = new ElfPolicy(ElfReader.EM_AARCH64, false, false, -1).check(p.toString(), info);
+            ElfPolicy.Verdict v = new ElfPolicy(ElfReader.EM_AARCH64, false, false, -1).withCpu(CpuCheck.Cpu.NEOVERSE_N1).check(p.toString(), info); // verify-elf's defaults
             if (verdictOut != null) verdictOut[0] = v;
             String line = v.line();
             if (line == null || !(line.startsWith(p + ": OK ") || line.startsWith(p + ": FAIL "))) return "bad line: " + line;

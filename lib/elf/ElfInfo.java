@@ -79,6 +79,18 @@ final class ElfInfo {
     boolean noSectionHeaders;
     /** Where cargo-auditable's `.dep-v0` section (the zlib-compressed dependency list scanners read) lies: offset and size, or null. */
     long[] depList;
+    /** The file read, for the CPU check's pass over the code. */
+    Path path;
+    /** The executable code, each {vaddr, file offset, size}: the SHF_EXECINSTR sections, else the PF_X loads. */
+    final List<long[]> code = new ArrayList<>();
+    /** The 64-bit SHT_RELA sections, each {file offset, size}: where a static executable's IFUNC resolvers are named. */
+    final List<long[]> relas = new ArrayList<>();
+    /** PT_GNU_EH_FRAME (.eh_frame_hdr, whose table gives every function's start, stripped or not): {vaddr, offset, size}, or null. */
+    long[] ehFrameHdr;
+    /** The .eh_frame section {vaddr, offset, size}, read when there is no .eh_frame_hdr (GNU ld's static links), or null. */
+    long[] ehFrame;
+    /** The CPU check's answer once the policy ran it, or null. */
+    CpuCheck.Report cpuReport;
     /** Why the file could not be read whole: not ELF, truncated, malformed. */
     final List<String> malformed = new ArrayList<>();
 

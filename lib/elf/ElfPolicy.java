@@ -18,16 +18,22 @@ import java.util.stream.Stream;
 
 /**
  * The requirements a Lambda bootstrap must meet, and the verdict for one file. maxSize < 0: no size limit;
- * maxGlibc: the newest GLIBC_x.y a binary may need (the Lambda runtime's glibc), or null for no limit.
+ * maxGlibc: the newest GLIBC_x.y a binary may need (the Lambda runtime's glibc), or null for no limit; cpu: the arm64 CPU
+ * whose instructions the code may use (CpuCheck), or null for no CPU check.
  */
-record ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize, String maxGlibc) {
+record ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize, String maxGlibc, CpuCheck.Cpu cpu) {
     ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, long maxSize) {
-        this(machine, allowDynamic, allowUnstripped, maxSize, null);
+        this(machine, allowDynamic, allowUnstripped, maxSize, null, null);
     }
 
     /** This policy with a glibc limit (null: none). */
     ElfPolicy withMaxGlibc(String version) {
-        return new ElfPolicy(machine, allowDynamic, allowUnstripped, maxSize, version);
+        return new ElfPolicy(machine, allowDynamic, allowUnstripped, maxSize, version, cpu);
+    }
+
+    /** This policy with a CPU check (null: none). */
+    ElfPolicy withCpu(CpuCheck.Cpu c) {
+        return new ElfPolicy(machine, allowDynamic, allowUnstripped, maxSize, maxGlibc, c);
     }
 
     /** The glibc of Lambda's OS-only runtimes: provided.al2023 (Amazon Linux 2023) and provided.al2. */
@@ -95,6 +101,15 @@ record ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, lon
         if (maxSize >= 0 && i.size > maxSize) {
             p.add(Sizes.human(i.size) + ", larger than --max-size " + Sizes.human(maxSize));
         }
+        if (cpu != null && i.machine == ElfReader.EM_AARCH64 && i.endian == ElfInfo.Endian.LITTLE && i.path != null) {
+            try {
+                if (i.cpuReport == null || i.cpuReport.cpu() != cpu) i.cpuReport = CpuCheck.run(i, cpu);
+                String problem = i.cpuReport.problem();
+                if (problem != null) p.add(problem);
+            } catch (java.io.IOException e) {
+                p.add("its code could not be read for the CPU check: " + e.getMessage());
+            }
+        }
         return p;
     }
 
@@ -130,6 +145,7 @@ record ElfPolicy(int machine, boolean allowDynamic, boolean allowUnstripped, lon
                     .put("stripped", i == null ? null : i.stripped)
                     .put("debug_info", i == null ? null : i.debugInfo)
                     .put("size", i == null ? null : i.size)
+                    .put("cpu_check", i == null || i.cpuReport == null ? null : i.cpuReport.json())
                     .put("problems", problems);
             return o.toString();
         }

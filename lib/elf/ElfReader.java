@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  */
 final class ElfReader {
     static final int EM_386 = 3, EM_ARM = 40, EM_X86_64 = 62, EM_AARCH64 = 183, EM_RISCV = 243;
-    static final int PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3;
-    static final int SHT_SYMTAB = 2, SHT_GNU_VERNEED = 0x6ffffffe;
+    static final int PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_GNU_EH_FRAME = 0x6474e550, PF_X = 1;
+    static final int SHT_PROGBITS = 1, SHT_SYMTAB = 2, SHT_RELA = 4, SHT_GNU_VERNEED = 0x6ffffffe, SHF_EXECINSTR = 4;
     /** Bounds for the version-needs walk: a real binary names a few dozen versions. */
     static final int MAX_VERNEED_BYTES = 1 << 20, MAX_VERNEED_ENTRIES = 4096;
     static final long DT_NEEDED = 1, DT_STRTAB = 5, DT_FLAGS_1 = 0x6ffffffbL, DF_1_PIE = 0x08000000L;
@@ -90,6 +90,7 @@ final class ElfReader {
                 // A bug, not a property of the file: say so rather than crash the whole run.
                 info.malformed.add("internal error while reading ELF: " + e);
             }
+            info.path = path;
         }
         return info;
     }
@@ -128,7 +129,7 @@ final class ElfReader {
     private static final class Segments {
         boolean dynamic, flags1, pieFlag;
         int need;
-        final List<long[]> loads = new ArrayList<>();
+        final List<long[]> loads = new ArrayList<>(), execLoads = new ArrayList<>();
         final List<Long> neededOffsets = new ArrayList<>();
         long strtab = -1;
     }
@@ -145,6 +146,8 @@ final class ElfReader {
             info.needed.add(strtabOff < 0 ? "?" : cString(readUpTo(strtabOff + nameOff, 256)));
         }
         readSections(h.shoff(), h.shnum(), h.shentsize(), is64 ? 64 : 40, h.shstrndx());
+        // The code the CPU check decodes: sections marked executable, else (no usable section headers) the PF_X loads.
+        if (info.code.isEmpty()) info.code.addAll(seg.execLoads);
     }
 
     /** The identification bytes and the ELF header; null (and the verdict noted) when there is no ELF magic. */
@@ -202,6 +205,8 @@ final class ElfReader {
             int ptype = e.getInt(0);
             long off = word(e, 8, 4), vaddr = word(e, 16, 8), filesz = word(e, 32, 16);
             if (ptype == PT_LOAD) seg.loads.add(new long[]{vaddr, off, filesz});
+            if (ptype == PT_LOAD && (e.getInt(is64 ? 4 : 24) & PF_X) != 0) seg.execLoads.add(new long[]{vaddr, off, filesz});
+            if (ptype == PT_GNU_EH_FRAME) info.ehFrameHdr = new long[]{vaddr, off, filesz};
             if (ptype == PT_INTERP) {
                 seg.need++;
                 ByteBuffer s = readUpTo(off, Long.compareUnsigned(filesz, FILE_BUFSIZ) < 0 ? filesz : FILE_BUFSIZ);
@@ -272,8 +277,15 @@ final class ElfReader {
             int base = i * shentsize;
             long nameIdx = Integer.toUnsignedLong(sh.getInt(base));
             if (sh.getInt(base + 4) == SHT_SYMTAB) symtab = true;
+            if (sh.getInt(base + 4) == SHT_PROGBITS && (word(sh, base + 8, base + 8) & SHF_EXECINSTR) != 0) {
+                info.code.add(new long[]{word(sh, base + 16, base + 12), word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)});
+            }
+            if (sh.getInt(base + 4) == SHT_RELA && shentsize == 64) info.relas.add(new long[]{word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)});
             if (nameIdx > info.size) continue;
             if (!debug) debug = named(namesOff + nameIdx, DEBUG_INFO);
+            if (info.ehFrame == null && named(namesOff + nameIdx, EH_FRAME)) {
+                info.ehFrame = new long[]{word(sh, base + 16, base + 12), word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)};
+            }
             if (info.depList == null && named(namesOff + nameIdx, DEP_LIST)) {
                 info.depList = new long[] {word(sh, base + 24, base + 16), word(sh, base + 32, base + 20)};
             }
@@ -287,7 +299,7 @@ final class ElfReader {
     }
 
     private static final byte[] DEBUG_INFO = ".debug_info\0".getBytes(StandardCharsets.US_ASCII),
-            DEP_LIST = ".dep-v0\0".getBytes(StandardCharsets.US_ASCII);
+            DEP_LIST = ".dep-v0\0".getBytes(StandardCharsets.US_ASCII), EH_FRAME = ".eh_frame\0".getBytes(StandardCharsets.US_ASCII);
 
     /** Whether the NUL-terminated name at offset is want (which ends in its NUL). */
     private boolean named(long offset, byte[] want) throws IOException {

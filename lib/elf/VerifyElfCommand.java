@@ -29,8 +29,12 @@ import java.util.stream.Stream;
 @Command(name = "verify-elf", description = {"Check Lambda bootstraps the way `file` sees them: ELF, 64-bit, little-endian, the "
                 + "expected arch, an executable, statically linked, stripped.",
                 "A directory is searched for files named `bootstrap` (e.g. target/lambda).",
+                "On arm64 the code is decoded too: an instruction the --cpu lacks (Graviton2 by default) fails the file, unless its "
+                        + "function runs only after a runtime CPU test, which is reported as guarded (docs/guides/cpu-check.md).",
                 "With --json: a JSON array, one object per file (path, ok, elf, class, endian, arch, type, linkage, interpreter, "
-                        + "needed, glibc, stripped, debug_info, size, problems)."})
+                        + "needed, glibc, stripped, debug_info, size, cpu_check, problems); cpu_check: the CPU, the words decoded, and per "
+                        + "function holding instructions beyond it: the first one's address, bytes and name, counts by feature, guarded "
+                        + "and the evidence."})
 @ExitCodes({ExitCode.OK, ExitCode.CHECK_FAILED, ExitCode.USAGE, ExitCode.INTERNAL})
 class VerifyElfCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "bootstrap files, or directories to search for them")
@@ -48,6 +52,7 @@ class VerifyElfCommand implements Callable<Integer> {
     @Mixin
     LimitOptions limits;
 
+
     @Mixin
     JsonOption output;
 
@@ -58,6 +63,8 @@ class VerifyElfCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ElfPolicy policy = new ElfPolicy(arch.machine().orUsage(cli.spec), allowDynamic, allowUnstripped, limits.size().orUsage(cli.spec))
                 .withMaxGlibc(limits.glibc().orUsage(cli.spec));
+        CpuCheck.Cpu cpu = limits.cpu().orUsage(cli.spec);
+        policy = policy.withCpu(policy.machine() == ElfReader.EM_AARCH64 ? cpu : null);
         for (Path p : paths) {
             if (!Files.exists(p)) {
                 throw new Cli.UserError(ExitCode.USAGE, "no such file or directory: " + p + " (give a bootstrap file, or a folder such as target/lambda)");

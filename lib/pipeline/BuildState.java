@@ -47,14 +47,19 @@ final class BuildState {
     /**
      * One installed binary, by its path in the lambda folder. zip and zipSha256 null without a zip; epoch: the
      * SOURCE_DATE_EPOCH it was zipped with; entry: the binary's name in the zip (bootstrap, extensions/NAME or NAME);
-     * included: the files its includes copied next to it (lambda-folder paths).
+     * included: the files its includes copied next to it (lambda-folder paths); cpu: the CPU its code passed the CPU check
+     * for (CpuCheck.Cpu's LLVM name), or null.
      */
     record Entry(Identity output, Identity bootstrap, String sha256, Identity zip, String zipSha256, String epoch, String entry,
-                 List<String> included) {
+                 List<String> included, String cpu) {
         String toJson() {
             return new JsonWriter.Obj().put("output", output.json()).put("bootstrap", bootstrap.json()).put("sha256", sha256)
                     .put("zip", zip == null ? null : zip.json()).put("zip_sha256", zipSha256).put("epoch", epoch)
-                    .put("entry", entry).put("included", included).toString();
+                    .put("entry", entry).put("included", included).put("cpu", cpu).toString();
+        }
+
+        Entry withCpu(String c) {
+            return new Entry(output, bootstrap, sha256, zip, zipSha256, epoch, entry, included, c);
         }
 
         /** Whether the installed files are still exactly what this entry says, for this output and these options. */
@@ -77,7 +82,8 @@ final class BuildState {
                 out.put(m.getName(), new Entry(output, boot, e.getString("sha256", null), Identity.from(e.get("zip")),
                         e.get("zip_sha256") != null && e.get("zip_sha256").isString() ? e.getString("zip_sha256", null) : null,
                         e.get("epoch") != null && e.get("epoch").isString() ? e.getString("epoch", null) : null,
-                        e.get("entry") != null && e.get("entry").isString() ? e.getString("entry", null) : null, included(e.get("included"))));
+                        e.get("entry") != null && e.get("entry").isString() ? e.getString("entry", null) : null, included(e.get("included")),
+                        e.get("cpu") != null && e.get("cpu").isString() ? e.getString("cpu", null) : null));
             }
         } catch (IOException | RuntimeException e) {
             // no state, or unreadable: every function is installed afresh
@@ -89,6 +95,15 @@ final class BuildState {
         List<String> out = new java.util.ArrayList<>();
         if (v != null && v.isArray()) for (JsonValue s : v.asArray()) if (s.isString()) out.add(s.asString());
         return out;
+    }
+
+    /**
+     * Whether output, exactly as it is now (size, mtime, inode), already passed the CPU check for cpu in an earlier build:
+     * a no-op build does not decode its bootstraps again.
+     */
+    static boolean cpuChecked(Map<String, Entry> entries, Path output, String cpu) {
+        Identity now = Identity.of(output);
+        return now != null && entries.values().stream().anyMatch(e -> cpu.equals(e.cpu()) && now.equals(e.output()));
     }
 
     static String render(Map<String, Entry> entries) {

@@ -29,7 +29,7 @@ final class Installer {
         // Staged files keep their inode and mtime through the rename: their identities are recorded once all are in place.
         Map<String, Staged> staged = new java.util.LinkedHashMap<>();
         Map<String, List<String>> copied = new HashMap<>();
-        Map<String, String> zipEntryOf = new HashMap<>();
+        Map<String, String> zipEntryOf = new HashMap<>(), cpuOf = new HashMap<>();
         Sbom.Writer sboms = new Sbom.Writer(c.env(), built.stream().map(b -> b.plan().target().cargoTriple).distinct().toList());
         try (Install.Staging staging = new Install.Staging()) {
             for (Verification.Built b : built) {
@@ -39,6 +39,7 @@ final class Installer {
                 Path dest = place.binary(), zipDest = place.zip();
                 String key = lambdaDir.relativize(dest).toString();
                 zipEntryOf.put(key, place.entry());
+                if (b.cpuChecked() != null) cpuOf.put(key, b.cpuChecked());
                 BuildState.Entry prev = before.get(key);
                 Report.Row row;
                 if (prev != null && prev.sha256() != null && p.included().isEmpty() && prev.included().isEmpty()
@@ -50,6 +51,7 @@ final class Installer {
                     Sbom.Ref sbom = b.info().depList == null ? null : Files.isRegularFile(sbomFile) ? new Sbom.Ref(sbomFile, sha256(sbomFile))
                             : sboms.stage(staging, b.plan().workspace(), b.output(), b.info(), dest, prev.sha256());
                     row = new Report.Row(p, b.plan().target(), dest, b.info(), prev.sha256(), zip, List.of(), null, sbom);
+                    if (!java.util.Objects.equals(prev.cpu(), b.cpuChecked())) after.put(key, prev.withCpu(b.cpuChecked()));
                 } else {
                     Fresh f = stageFresh(staging, b, place, lambdaDir, epoch, sboms);
                     row = f.row();
@@ -70,7 +72,7 @@ final class Installer {
                 if (s == null) continue;
                 after.put(key, new BuildState.Entry(BuildState.Identity.of(s.output()), BuildState.Identity.of(s.bootstrap()), r.sha256(),
                         s.zip() == null ? null : BuildState.Identity.of(s.zip()), r.zip() == null ? null : r.zip().sha256(), epoch,
-                        zipEntryOf.get(key), copied.getOrDefault(key, List.of())));
+                        zipEntryOf.get(key), copied.getOrDefault(key, List.of()), cpuOf.get(key)));
             }
             String state = BuildState.render(after);
             staging.stage(lambdaDir.resolve(BuildState.FILE), tmp -> Files.writeString(tmp, state));

@@ -25,7 +25,7 @@ final class Pipeline<T> {
     private PipelineContext c;
 
     /** What the options ask for, every one checked before cargo runs. */
-    private record Settings(String maxGlibc, long maxSize, Path manifest) {}
+    private record Settings(String maxGlibc, long maxSize, CpuCheck.Cpu cpu, Path manifest) {}
 
     private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder, Path cwd, Map<String, String> envSet) {
         this.spec = spec;
@@ -69,7 +69,7 @@ final class Pipeline<T> {
 
         List<Verification.Built> built = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), failures));
+        for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), s.cpu(), failures));
         if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir());
 
         String record = BuildRecord.json(spec, cfg.lambdaDir(), ws.root, s.manifest(), c.cwd(), cfg.profile(), cfg.targets(), tune, steps);
@@ -92,10 +92,11 @@ final class Pipeline<T> {
         Tune.of(spec, o, false);
         String maxGlibc = o.limits.glibc().orUsage(spec);
         long maxSize = o.limits.size().orUsage(spec);
+        CpuCheck.Cpu cpu = o.limits.cpu().orUsage(spec);
         boolean cached = CompileCache.wanted(o.sccache, env);
         Path sccache = cached && !builder.inContainer() ? CompileCache.find(env) : null;
         c = new PipelineContext(spec, o, spec.commandLine().getErr(), spec.name(), cwd, env, cached, sccache, builder.inContainer());
-        return new Settings(maxGlibc, maxSize, Workspace.findManifest(o.manifestPath, cwd));
+        return new Settings(maxGlibc, maxSize, cpu, Workspace.findManifest(o.manifestPath, cwd));
     }
 
     private Workspace workspace(Path manifest, CompletableFuture<T> prepared) {

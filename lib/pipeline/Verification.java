@@ -8,12 +8,15 @@ import java.util.List;
 final class Verification {
     private Verification() {}
 
-    /** One binary cargo built, read and checked, with how it is packaged. */
-    record Built(BuildConfig.Packaged packaged, Builder.Plan plan, Path output, ElfInfo info) {}
+    /** One binary cargo built, read and checked, with how it is packaged; cpuChecked: the CPU it passed the CPU check for, or null. */
+    record Built(BuildConfig.Packaged packaged, Builder.Plan plan, Path output, ElfInfo info, String cpuChecked) {}
 
-    static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, List<String> failures) {
+    /** cpu: what arm64 code is checked against (CpuCheck; the tuned build's own neoverse-n1 by default), null for none. */
+    static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, CpuCheck.Cpu cpu, List<String> failures) {
         Target t = plan.target();
-        ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc);
+        CpuCheck.Cpu checked = t.machine == ElfReader.EM_AARCH64 ? cpu : null;
+        ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc), decoding = policy.withCpu(checked);
+        java.util.Map<String, BuildState.Entry> state = checked == null ? java.util.Map.of() : BuildState.read(cfg.lambdaDir());
         String suffix = cfg.targets().size() > 1 ? " (" + Layout.archName(t) + ")" : "";
         List<Built> built = new ArrayList<>();
         for (BuildConfig.Packaged p : cfg.functions()) {
@@ -29,9 +32,10 @@ final class Verification {
             } catch (IOException e) {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + output + ": " + e.getMessage());
             }
-            List<String> problems = policy.problems(info);
+            boolean known = checked != null && BuildState.cpuChecked(state, output, checked.llvm);
+            List<String> problems = (known ? policy : decoding).problems(info);
             if (!problems.isEmpty()) failures.add(f.name() + suffix + ": " + String.join("; ", problems));
-            built.add(new Built(p, plan, output, info));
+            built.add(new Built(p, plan, output, info, checked == null ? null : checked.llvm));
         }
         return built;
     }

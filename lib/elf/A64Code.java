@@ -1,0 +1,245 @@
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An executable's A64 code, mapped once, with what the CPU check's guard rule needs: where functions start (the
+ * .eh_frame_hdr table, the ends of the FDEs it points to, every BL target) and every direct way into code (B, BL,
+ * B.cond, CBZ/CBNZ, TBZ/TBNZ, ADR and ADRP+ADD), by target.
+ */
+final class A64Code {
+    /** One executable range: its address and its words. */
+    record Region(long vaddr, IntBuffer words) {
+        long end() {
+            return vaddr + 4L * words.limit();
+        }
+    }
+
+    final List<Region> regions = new ArrayList<>();
+    private long[] starts = new long[0], branchTargets = new long[0];
+    /** The FDEs' starts (sorted) and ends (-1: unknown): compiled code, never data. */
+    private long[] fdeStart = new long[0], fdeEnd = new long[0];
+    /** Direct references, each (target - base) << 32 | (site - base), sorted (so by target). */
+    private long[] packedRefs = new long[0];
+    /** The IFUNC resolvers (the addends of R_AARCH64_IRELATIVE relocations), sorted. */
+    private long[] resolvers = new long[0];
+    private long base;
+
+    private A64Code() {}
+
+    /** Maps the code ranges of info (one mapping per range; nothing is copied). */
+    static A64Code map(ElfInfo info) throws IOException {
+        A64Code c = new A64Code();
+        try (FileChannel ch = FileChannel.open(info.path, StandardOpenOption.READ)) {
+            for (long[] r : info.code) {
+                long size = Math.min(r[2], info.size - r[1]) & ~3L;
+                if (r[1] < 0 || size <= 0 || size > Integer.MAX_VALUE || (r[0] & 3) != 0) continue;
+                MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, r[1], size);
+                c.regions.add(new Region(r[0], m.order(ByteOrder.LITTLE_ENDIAN).asIntBuffer()));
+            }
+        }
+        return c;
+    }
+
+    /** The word at vaddr, or 0 (UDF, never a branch or a load) outside the code. */
+    int word(long vaddr) {
+        for (Region r : regions) {
+            if (vaddr >= r.vaddr && vaddr < r.end() && (vaddr & 3) == 0) return r.words.get((int) ((vaddr - r.vaddr) >> 2));
+        }
+        return 0;
+    }
+
+    /** Builds the function starts and the reference index: one more pass over the code, done only when something was found. */
+    void index(ElfInfo info) throws IOException {
+        base = regions.stream().mapToLong(Region::vaddr).min().orElse(0);
+        long span = regions.stream().mapToLong(Region::end).max().orElse(0) - base;
+        if (span <= 0 || span >= 1L << 32) return; // every reference is packed as two 32-bit offsets from base
+        Longs s = new Longs(), branches = new Longs(), refs = new Longs();
+        for (Region r : regions) s.add(r.vaddr);
+        List<long[]> fdes = EhFrames.read(info);
+        fdes.sort((x, y) -> Long.compare(x[0], y[0]));
+        fdeStart = fdes.stream().mapToLong(f -> f[0]).toArray();
+        fdeEnd = fdes.stream().mapToLong(f -> f[1]).toArray();
+        for (long[] f : fdes) {
+            s.add(f[0]);
+            if (f[1] >= 0) s.add(f[1]);
+        }
+        resolvers = irelative(info);
+        for (long r : resolvers) s.add(r);
+        for (Region r : regions) {
+            int count = r.words.limit();
+            for (int i = 0; i < count; i++) {
+                int w = r.words.get(i);
+                long pc = r.vaddr + 4L * i;
+                long t = target(w, pc);
+                if (t == NONE && (w & 0x9F000000) == 0x90000000) {
+                    // ADRP, then the ADD of its register within the next few (compilers interleave two ADRPs and their ADDs)
+                    for (int j = i + 1; j < count && j <= i + ADRP_REACH && t == NONE; j++) {
+                        int next = r.words.get(j);
+                        t = adrpAdd(w, next, pc);
+                        if (t == NONE && (next & 31) == (w & 31)) break; // something else wrote (or stored) the register first
+                    }
+                }
+                if (t == NONE || t < base || t - base >= span) continue;
+                refs.add((t - base) << 32 | (pc - base));
+                if ((w & 0xFC000000) == 0x94000000) s.add(t);
+                if ((w & 0x1F000000) != 0x10000000) branches.add(t); // not ADR/ADRP
+            }
+        }
+        starts = s.sorted();
+        branchTargets = branches.sorted();
+        packedRefs = refs.sorted();
+    }
+
+    static final int R_AARCH64_IRELATIVE = 1032;
+    private static final int MAX_RELOCS = 1 << 20;
+
+    /**
+     * The IFUNC resolvers of a static executable: each R_AARCH64_IRELATIVE relocation's addend is a function the
+     * start-up code calls with the CPU's HWCAP bits, whose answer (one of several implementations) is stored in the GOT.
+     */
+    private static long[] irelative(ElfInfo info) throws IOException {
+        Longs out = new Longs();
+        try (FileChannel ch = FileChannel.open(info.path, StandardOpenOption.READ)) {
+            for (long[] r : info.relas) {
+                long size = r[1] - r[1] % 24;
+                if (r[0] < 0 || size <= 0 || size / 24 > MAX_RELOCS || r[0] + size > info.size) continue;
+                ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, r[0], size).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i + 24 <= size; i += 24) {
+                    if ((int) b.getLong(i + 8) == R_AARCH64_IRELATIVE) out.add(b.getLong(i + 16));
+                }
+            }
+        }
+        return out.sorted();
+    }
+
+    /** Whether a function starting at start is an IFUNC resolver (named by an R_AARCH64_IRELATIVE relocation). */
+    boolean resolver(long start) {
+        return Arrays.binarySearch(resolvers, start) >= 0;
+    }
+
+    /** A growable long[]. */
+    private static final class Longs {
+        long[] a = new long[1024];
+        int n;
+
+        void add(long v) {
+            if (n == a.length) a = Arrays.copyOf(a, n * 2);
+            a[n++] = v;
+        }
+
+        /** The values in order, each once. */
+        long[] sorted() {
+            long[] out = Arrays.copyOf(a, n);
+            Arrays.sort(out);
+            int k = 0;
+            for (int i = 0; i < out.length; i++) if (k == 0 || out[i] != out[k - 1]) out[k++] = out[i];
+            return Arrays.copyOf(out, k);
+        }
+    }
+
+    static final long NONE = Long.MIN_VALUE;
+
+    /** The target of a direct branch (B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ) or of ADR, else NONE. */
+    static long target(int w, long pc) {
+        if ((w & 0x7C000000) == 0x14000000) return pc + ((long) (w << 6) >> 4);                 // B, BL: imm26
+        if ((w & 0xFF000010) == 0x54000000 || (w & 0x7E000000) == 0x34000000) {
+            return pc + ((long) ((w >> 5) << 13) >> 11);                                            // B.cond, CBZ/CBNZ: imm19
+        }
+        if ((w & 0x7E000000) == 0x36000000) return pc + ((long) ((w >> 5) << 18) >> 16);            // TBZ/TBNZ: imm14
+        if ((w & 0x9F000000) == 0x10000000) return pc + (((long) ((w >> 5) << 13) >> 11) | ((w >>> 29) & 3)); // ADR
+        return NONE;
+    }
+
+    static final int ADRP_REACH = 4;
+
+    /** ADRP and an ADD (immediate) of its register: the address they make, else NONE. */
+    private static long adrpAdd(int adrp, int add, long pc) {
+        if ((add & 0xFFC00000) != 0x91000000 || ((add >> 5) & 31) != (adrp & 31)) return NONE;
+        long page = ((long) ((adrp >> 5) << 13) >> 11 | ((adrp >>> 29) & 3)) << 12;
+        return (pc & ~0xFFFL) + page + ((add >>> 10) & 0xFFF);
+    }
+
+    /**
+     * Whether vaddr holds code rather than data in the text (assembly's strings and tables, padding): inside an FDE
+     * (compiled code), or reached walking back, before any unconditional B, BR, RET or zero word, at a branch target,
+     * an FDE's start or the region's start.
+     */
+    boolean live(long vaddr) {
+        int k = Arrays.binarySearch(fdeStart, vaddr);
+        if (k < 0) k = -k - 2;
+        if (k >= 0 && vaddr < fdeEnd[k]) return true;
+        for (Region r : regions) {
+            if (vaddr < r.vaddr || vaddr >= r.end()) continue;
+            for (long p = vaddr; p >= r.vaddr && p > vaddr - 4L * MAX_WALK; p -= 4) {
+                if (p == r.vaddr || Arrays.binarySearch(branchTargets, p) >= 0 || Arrays.binarySearch(fdeStart, p) >= 0) return true;
+                if (terminator(word(p - 4))) return false;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static final int MAX_WALK = 1 << 16;
+
+    /** B, BR, RET, ERET and a zero word (UDF #0: padding): nothing falls through past one. */
+    static boolean terminator(int w) {
+        return (w & 0xFC000000) == 0x14000000 || (w & 0xFFFFFC1F) == 0xD61F0000 || (w & 0xFFFFFC1F) == 0xD65F0000 || w == 0xD69F03E0 || w == 0;
+    }
+
+    static boolean conditional(int w) {
+        return (w & 0xFF000010) == 0x54000000 || (w & 0x7E000000) == 0x34000000 || (w & 0x7E000000) == 0x36000000;
+    }
+
+    /** The function holding vaddr: [start, end) between two known starts. */
+    long[] function(long vaddr) {
+        int k = Arrays.binarySearch(starts, vaddr);
+        if (k < 0) k = -k - 2;
+        long start = k >= 0 ? starts[k] : vaddr, end = k + 1 < starts.length ? starts[k + 1] : Long.MAX_VALUE;
+        return new long[]{start, end};
+    }
+
+    /** The sites of every direct reference into [start, end) from outside it. */
+    List<Long> entries(long start, long end) {
+        List<Long> out = new ArrayList<>();
+        for (int k = firstRef(start); k < packedRefs.length && base + (packedRefs[k] >>> 32) < end; k++) {
+            long site = base + (packedRefs[k] & 0xFFFFFFFFL);
+            if (site < start || site >= end) out.add(site);
+        }
+        return out;
+    }
+
+    /** The sites of conditional branches to exactly t (a block a test jumps to). */
+    List<Long> conditionalsTo(long t) {
+        List<Long> out = new ArrayList<>();
+        for (int k = firstRef(t); k < packedRefs.length && base + (packedRefs[k] >>> 32) == t; k++) {
+            long site = base + (packedRefs[k] & 0xFFFFFFFFL);
+            if (conditional(word(site))) out.add(site);
+        }
+        return out;
+    }
+
+    /** The index of the first reference whose target is at or after t. */
+    private int firstRef(long t) {
+        if (t < base) return 0;
+        int k = Arrays.binarySearch(packedRefs, (t - base) << 32);
+        return k < 0 ? -k - 1 : k;
+    }
+
+    static String hex(long a) {
+        return "0x" + Long.toHexString(a).toLowerCase(Locale.ROOT);
+    }
+
+    /** Memo for guard answers by function start. */
+    final Map<Long, String> guardMemo = new HashMap<>();
+}
