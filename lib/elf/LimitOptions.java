@@ -12,16 +12,6 @@ final class LimitOptions {
     @Option(names = "--runtime", paramLabel = "RUNTIME", description = "the Lambda runtime whose glibc limits -gnu binaries: provided.al2023 (2.34) or provided.al2 (2.26)")
     String runtime;
 
-    @Option(names = "--cpu", paramLabel = "CPU", description = "fail an arm64 bootstrap with instructions CPU lacks (SVE, SVE2, SME, "
-            + "extensions above its Armv8.x level) unless they run only after a runtime CPU test (reported as guarded): "
-            + CpuCheck.NAMES + "; x86_64 bootstraps are not checked")
-    String cpu;
-
-    /** The CPU arm64 code is checked against (neoverse-n1 without --cpu), or null for --cpu none. */
-    Parsed<CpuCheck.Cpu> cpu() {
-        return CpuCheck.parse(cpu);
-    }
-
     /** --max-size in bytes, -1 without it. */
     Parsed<Long> size() {
         return maxSize == null ? Parsed.ok(-1L) : Sizes.parse("--max-size", maxSize);
@@ -30,5 +20,15 @@ final class LimitOptions {
     /** The newest GLIBC_x.y allowed (--max-glibc, else --runtime's), null without either. */
     Parsed<String> glibc() {
         return ElfPolicy.maxGlibc(maxGlibc, runtime);
+    }
+
+    @Option(names = "--cpu", paramLabel = "CPU", description = "fail an arm64 bootstrap with instructions CPU lacks (SVE, SVE2, SME, "
+            + "extensions above its Armv8.x level) unless they run only after a runtime CPU test (reported as guarded): "
+            + CpuCheck.NAMES + "; x86_64 bootstraps are not checked")
+    String cpu;
+
+    /** The CPU arm64 code is checked against (neoverse-n1 without --cpu), or null for --cpu none. */
+    Parsed<CpuCheck.Cpu> cpu() {
+        return CpuCheck.parse(cpu);
     }
 }
