@@ -83,12 +83,8 @@ final class A64Code {
                 long pc = r.vaddr + 4L * i;
                 long t = target(w, pc);
                 if (t == NONE && (w & 0x9F000000) == 0x90000000) {
-                    // ADRP, then the ADD of its register within the next few (compilers interleave two ADRPs and their ADDs)
-                    for (int j = i + 1; j < count && j <= i + ADRP_REACH && t == NONE; j++) {
-                        int next = r.words.get(j);
-                        t = adrpAdd(w, next, pc);
-                        if (t == NONE && (next & 31) == (w & 31)) break; // something else wrote (or stored) the register first
-                    }
+                    int j = pairedAdd(r.words, i);
+                    if (j >= 0) t = adrpAdd(w, r.words.get(j), pc);
                 }
                 if (t == NONE || t < base || t - base >= span) continue;
                 refs.add((t - base) << 32 | (pc - base));
@@ -163,9 +159,32 @@ final class A64Code {
 
     static final int ADRP_REACH = 4;
 
-    /** ADRP and an ADD (immediate) of its register: the address they make, else NONE. */
+    /**
+     * The index of the ADD (immediate) that completes the ADRP at words[i]: within the next ADRP_REACH words (compilers
+     * interleave two ADRPs and their ADDs), before anything else writes (or stores) its register; -1 without one.
+     */
+    static int pairedAdd(IntBuffer words, int i) {
+        int adrp = words.get(i);
+        for (int j = i + 1; j < words.limit() && j <= i + ADRP_REACH; j++) {
+            int next = words.get(j);
+            if ((next & 0xFFC00000) == 0x91000000 && ((next >> 5) & 31) == (adrp & 31)) return j;
+            if ((next & 31) == (adrp & 31)) return -1;
+        }
+        return -1;
+    }
+
+    /** The address of the ADD that completes the ADRP at site (pairedAdd), or NONE. */
+    long pairedAdd(long site) {
+        for (Region r : regions) {
+            if (site < r.vaddr || site >= r.end() || (site & 3) != 0) continue;
+            int i = (int) ((site - r.vaddr) >> 2), j = pairedAdd(r.words, i);
+            return j < 0 ? NONE : r.vaddr + 4L * j;
+        }
+        return NONE;
+    }
+
+    /** ADRP and the ADD (immediate) of its register pairedAdd found: the address they make. */
     private static long adrpAdd(int adrp, int add, long pc) {
-        if ((add & 0xFFC00000) != 0x91000000 || ((add >> 5) & 31) != (adrp & 31)) return NONE;
         long page = ((long) ((adrp >> 5) << 13) >> 11 | ((adrp >>> 29) & 3)) << 12;
         return (pc & ~0xFFFL) + page + ((add >>> 10) & 0xFFF);
     }

@@ -153,14 +153,8 @@ final class CpuGuard {
         long from = site;
         if ((w & 0x9F000000) == 0x10000000) {
             reg = w & 31; // ADR
-        } else if ((w & 0x9F000000) == 0x90000000) {
-            for (long q = site + 4; q <= site + 4L * A64Code.ADRP_REACH && reg < 0; q += 4) {
-                int x = code.word(q);
-                if ((x & 0xFFC00000) == 0x91000000 && ((x >>> 5) & 31) == (w & 31)) {
-                    reg = x & 31; // the ADD's destination
-                    from = q;
-                }
-            }
+        } else if ((w & 0x9F000000) == 0x90000000 && (from = code.pairedAdd(site)) != A64Code.NONE) {
+            reg = code.word(from) & 31; // the ADD's destination
         }
         if (reg < 0) return null;
         for (long q = from + 4; q <= from + 4L * WINDOW; q += 4) {

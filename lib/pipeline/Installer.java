@@ -18,14 +18,14 @@ final class Installer {
      * Binaries, included files, zips and the manifest staged next to their places, sizes checked, then all renamed
      * into place; included files an earlier build copied and this one does not are removed after that.
      */
-    static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, long maxSize,
+    static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, Map<String, BuildState.Entry> before, long maxSize,
                                     ToolVersions tools, String buildRecord) {
         Path lambdaDir = cfg.lambdaDir();
         boolean severalArches = cfg.targets().size() > 1;
         List<Report.Row> rows = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         String epoch = c.env().get("SOURCE_DATE_EPOCH");
-        Map<String, BuildState.Entry> before = BuildState.read(lambdaDir), after = new HashMap<>(before);
+        Map<String, BuildState.Entry> after = new HashMap<>(before);
         // Staged files keep their inode and mtime through the rename: their identities are recorded once all are in place.
         Map<String, Staged> staged = new java.util.LinkedHashMap<>();
         Map<String, List<String>> copied = new HashMap<>();

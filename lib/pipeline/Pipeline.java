@@ -69,11 +69,12 @@ final class Pipeline<T> {
 
         List<Verification.Built> built = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), s.cpu(), failures));
+        Map<String, BuildState.Entry> state = BuildState.read(cfg.lambdaDir()); // what the last build installed, read once
+        for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), s.cpu(), state, failures));
         if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir());
 
         String record = BuildRecord.json(spec, cfg.lambdaDir(), ws.root, s.manifest(), c.cwd(), cfg.profile(), cfg.targets(), tune, steps);
-        List<Report.Row> rows = Installer.install(c, cfg, built, s.maxSize(), tools, record);
+        List<Report.Row> rows = Installer.install(c, cfg, built, state, s.maxSize(), tools, record);
         List<String> smokeFailures = new ArrayList<>();
         if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir(), rows, tools, record, smokeFailures);
 

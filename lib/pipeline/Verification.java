@@ -11,12 +11,15 @@ final class Verification {
     /** One binary cargo built, read and checked, with how it is packaged; cpuChecked: the CPU it passed the CPU check for, or null. */
     record Built(BuildConfig.Packaged packaged, Builder.Plan plan, Path output, ElfInfo info, String cpuChecked) {}
 
-    /** cpu: what arm64 code is checked against (CpuCheck; the tuned build's own neoverse-n1 by default), null for none. */
-    static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, CpuCheck.Cpu cpu, List<String> failures) {
+    /**
+     * cpu: what arm64 code is checked against (CpuCheck; the tuned build's own neoverse-n1 by default), null for none;
+     * state: the build state, whose outputs that passed for cpu and are unchanged are not decoded again.
+     */
+    static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, CpuCheck.Cpu cpu, java.util.Map<String, BuildState.Entry> state,
+                              List<String> failures) {
         Target t = plan.target();
         CpuCheck.Cpu checked = t.machine == ElfReader.EM_AARCH64 ? cpu : null;
         ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc), decoding = policy.withCpu(checked);
-        java.util.Map<String, BuildState.Entry> state = checked == null ? java.util.Map.of() : BuildState.read(cfg.lambdaDir());
         String suffix = cfg.targets().size() > 1 ? " (" + Layout.archName(t) + ")" : "";
         List<Built> built = new ArrayList<>();
         for (BuildConfig.Packaged p : cfg.functions()) {
