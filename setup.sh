@@ -400,9 +400,11 @@ else
     printf '%s\n' "$lock_sum" >"$REPO/cdk/node_modules/.setup-lock-sha256"
 fi
 
-# The prerequisites as the build will see them (this also fetches JBang through ./jbang once).
+# The prerequisites as the build will see them (this also fetches JBang through ./jbang once). A machine that has
+# just booted starts every tool from a cold disk, all probes at once on two cores: a longer wait than doctor's
+# default 10 s, and doctor asks a probe that did not answer once more on its own.
 say "doctor: checking what build-lambda needs"
-(cd "$REPO" && ./jbang doctor@. --for zig) || die "doctor: something build-lambda needs is missing (table above)"
+(cd "$REPO" && ./jbang doctor@. --for zig --timeout 60) || die "doctor: something build-lambda needs is missing (table above)"
 
 say "done."
 if [ "$ROUTE" = rustup ]; then

@@ -125,7 +125,30 @@ class DoctorTest {
         assertRow(r, "docker", "ok", "required");
         assertEquals("99.0.0", version(r, "docker"));
         assertRow(r, "docker-engine", "missing", "required");
-        assertTrue(detail(r, "docker-engine").contains("`docker info --format {{.ServerVersion}}` did not answer within 2 s"), p.out);
+        assertTrue(detail(r, "docker-engine").contains("`docker info --format {{.ServerVersion}}` did not answer within 2 s, asked twice"), p.out);
+    }
+
+    @Test
+    void timeoutStandInSlowFirstStartIsAskedAgainAndAnswers() throws IOException {
+        // A stand-in for a tool whose first start after boot is slow (cold disk): it hangs the first time it is
+        // started, and answers at once after that. doctor must ask again rather than call it missing.
+        Path bin = Repo.scratch("slow-first-docker");
+        Path docker = bin.resolve("docker");
+        Path started = bin.resolve("started-once");
+        Files.writeString(docker, "#!/bin/sh\nif [ \"$1\" = --version ] && [ ! -e '" + started + "' ]; then : > '" + started
+                + "'; exec sleep 60; fi\nif [ \"$1\" = --version ]; then echo 'Docker version 98.1.0, build standin'; exit 0; fi\n"
+                + "echo 'Cannot connect to the Docker daemon at unix:///nowhere.sock.' >&2; exit 1\n");
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = env();
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("CONTAINER_ENGINE", null);
+        List<String> cmd = List.of(Repo.ROOT.resolve("jbang").toString(), "doctor@.", "--for", "docker", "--timeout", "2", "--json");
+        Proc p = Proc.run(Repo.ROOT, env, cmd, 120);
+        Map<String, JsonObject> r = rows(p);
+        assertTrue(Files.exists(started), "the stand-in was never started: " + p);
+        assertRow(r, "docker", "ok", "required");
+        assertEquals("98.1.0", version(r, "docker"));
+        assertRow(r, "docker-engine", "missing", "required");
     }
 
     @Test

@@ -50,6 +50,29 @@ final class Exec {
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    private static final Object RETRY_ALONE = new Object();
+
+    /**
+     * As capture, but a program that does not answer in time is asked once more, one such retry at a time in this
+     * JVM. A first start on a machine that has just booted can take longer than the timeout (cold disk, every probe
+     * starting at once on two cores); the second start finds its files in the page cache. A hung program costs
+     * twice the timeout; the message then says so.
+     */
+    static Result captureRetried(Path dir, List<String> command, Map<String, String> env, long timeoutSeconds) {
+        try {
+            return capture(dir, command, env, timeoutSeconds);
+        } catch (Cli.Timeout first) {
+            synchronized (RETRY_ALONE) {
+                try {
+                    return capture(dir, command, env, timeoutSeconds);
+                } catch (Cli.Timeout again) {
+                    throw new Cli.Timeout(command.get(0) + " did not answer within " + timeoutSeconds
+                            + " s, asked twice (" + String.join(" ", command) + "); is it waiting for a lock or the network?");
+                }
+            }
+        }
+    }
+
     /**
      * Streams the program's output live (a person is watching cargo) and also keeps its stderr, so a
      * failure can be explained afterwards. No timeout: a build takes as long as it takes.

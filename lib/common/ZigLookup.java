@@ -59,7 +59,7 @@ final class ZigLookup {
         List<String> cmd = new ArrayList<>(List.of(tool.toString()));
         cmd.addAll(List.of(args));
         try {
-            Exec.Result r = Exec.capture(dir, cmd, env, timeoutSeconds);
+            Exec.Result r = Exec.captureRetried(dir, cmd, env, timeoutSeconds);
             String line = r.out.strip().lines().findFirst().orElse("");
             if (r.exit == 0 && majorMinor(line) != null) return new Candidate(shown, tool, line, null);
             String said = Workspace.lastErrorLine(r.err.isBlank() ? r.out : r.err);

@@ -20,10 +20,10 @@ record Probe(Path tool, String shown, boolean answered, int exit, String out, St
         cmd.add(tool.get().toString());
         cmd.addAll(List.of(args));
         try {
-            Exec.Result r = Exec.capture(dir, cmd, env, timeoutSeconds);
+            Exec.Result r = Exec.captureRetried(dir, cmd, env, timeoutSeconds);
             return new Probe(tool.get(), shown, true, r.exit, r.out, r.err, null);
         } catch (Cli.Timeout e) {
-            return new Probe(tool.get(), shown, false, -1, "", "", "`" + shown + "` did not answer within " + timeoutSeconds + " s");
+            return new Probe(tool.get(), shown, false, -1, "", "", "`" + shown + "` did not answer within " + timeoutSeconds + " s, asked twice");
         } catch (Cli.UserError e) {
             String why = e.getMessage();
             return new Probe(tool.get(), shown, false, -1, "", "", why);
