@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 BuildCommand.JSON_OUTPUT})
 class BuildLambdaNative extends BuildCommand {
     public static void main(String... args) {
-        System.exit(Cli.run(new BuildLambdaNative(), args));
+        System.exit(runEarly("build-lambda-native", new BuildLambdaNative(), args));
     }
 
     @Override

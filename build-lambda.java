@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 BuildCommand.JSON_OUTPUT})
 class BuildLambda extends BuildCommand {
     public static void main(String... args) {
-        System.exit(Cli.run(new BuildLambda(), args));
+        System.exit(runEarly("build-lambda", new BuildLambda(), args));
     }
 
     @Override

@@ -17,6 +17,19 @@ abstract class BuildCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * main() of a build script whose cargo call runs on the host: starts last time's cargo call at once when this
+     * run is the same as that one (EarlyCargo), then parses the options and builds.
+     */
+    static int runEarly(String me, BuildCommand command, String... args) {
+        EarlyCargo.start(me, args);
+        try {
+            return Cli.run(command, args);
+        } finally {
+            EarlyCargo.stopUnadopted();
+        }
+    }
+
     /** The one thing a build script decides: how cargo runs. */
     abstract Builder<?> builder();
 

@@ -13,9 +13,12 @@ final class CargoBuild<T> {
     private final PipelineContext c;
     private final Builder<T> builder;
     private final CompletableFuture<T> prepared;
+    /** The build main() started, not a rebuild inside another (--reproduce): it may adopt an early cargo. */
+    private final boolean topLevel;
 
-    CargoBuild(PipelineContext c, Builder<T> builder, CompletableFuture<T> prepared) {
+    CargoBuild(PipelineContext c, Builder<T> builder, CompletableFuture<T> prepared, boolean topLevel) {
         this.c = c;
+        this.topLevel = topLevel;
         this.builder = builder;
         this.prepared = prepared;
     }
@@ -28,10 +31,30 @@ final class CargoBuild<T> {
         T known = early ? null : Pipeline.await(prepared);
         if (o.clean && index == 0) clean(steps);
         List<String> command = builder.command(plan, known);
-        OutputGate out = new OutputGate(o.output.json ? System.err : System.out), errs = new OutputGate(System.err);
-        Runnable stop = () -> builder.stop(plan, prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null);
-        CompletableFuture<Exec.Streamed> running = CompletableFuture.supplyAsync(
-                () -> Exec.stream(plan.workspace().root, command, plan.env(), out, errs, stop));
+        // The same call started before the options were parsed (EarlyCargo): only a host build without the compile
+        // cache (whose counts are taken before cargo) in the folder main() started in.
+        EarlyCargo adopted = null;
+        String earlySaid = null;
+        if (early && topLevel && !c.cached() && !builder.inContainer()) {
+            EarlyCargo.Adoption a = EarlyCargo.adopt(plan.workspace().root, command, plan.env(), o.output.json);
+            adopted = a.cargo();
+            earlySaid = a.said();
+        } else {
+            EarlyCargo.stopUnadopted();
+        }
+        OutputGate out, errs;
+        CompletableFuture<Exec.Streamed> running;
+        if (adopted != null) {
+            out = adopted.out;
+            errs = adopted.err;
+            running = adopted.started.done();
+        } else {
+            OutputGate o1 = new OutputGate(o.output.json ? System.err : System.out), e1 = new OutputGate(System.err);
+            Runnable stop = () -> builder.stop(plan, prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null);
+            running = CompletableFuture.supplyAsync(() -> Exec.stream(plan.workspace().root, command, plan.env(), o1, e1, stop));
+            out = o1;
+            errs = e1;
+        }
         try {
             Pipeline.await(prepared);
         } catch (RuntimeException e) {
@@ -43,6 +66,7 @@ final class CargoBuild<T> {
         c.err().println(c.me() + ": " + steps.get(index).settingsLine());
         c.err().println(c.me() + ": building " + Report.plural(plan.functions().size(), "function") + " for " + plan.target().triple
                 + " (" + plan.profile() + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
+        if (o.verbose && earlySaid != null) c.err().println(c.me() + ": " + earlySaid);
         Map<String, String> added = steps.get(index).added();
         if (o.verbose && !added.isEmpty()) {
             c.err().println(c.me() + ": with " + added.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));

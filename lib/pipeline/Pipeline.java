@@ -23,12 +23,16 @@ final class Pipeline<T> {
     private final Map<String, String> env = new HashMap<>(System.getenv());
     /** Made once the options are checked (finding sccache is one of the checks). */
     private PipelineContext c;
+    /** Started by main() itself, not a rebuild inside --reproduce. */
+    private final boolean topLevel;
 
     /** What the options ask for, every one checked before cargo runs. */
     private record Settings(String maxGlibc, long maxSize, CpuCheck.Cpu cpu, Path manifest) {}
 
-    private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder, Path cwd, Map<String, String> envSet) {
+    private Pipeline(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<T> builder, Path cwd, Map<String, String> envSet,
+                     boolean topLevel) {
         this.spec = spec;
+        this.topLevel = topLevel;
         this.o = o;
         this.builder = builder;
         this.cwd = cwd;
@@ -36,13 +40,16 @@ final class Pipeline<T> {
     }
 
     static int run(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<?> builder) {
-        if (o.reproduce != null) return Reproduce.run(spec, o, builder);
-        return new Pipeline<>(spec, o, builder, Path.of("").toAbsolutePath(), Map.of()).run();
+        if (o.reproduce != null) {
+            EarlyCargo.stopUnadopted();
+            return Reproduce.run(spec, o, builder);
+        }
+        return new Pipeline<>(spec, o, builder, Path.of("").toAbsolutePath(), Map.of(), true).run();
     }
 
     /** A build as if started in cwd with these variables set (--reproduce's rebuild in its copy). */
     static int run(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<?> builder, Path cwd, Map<String, String> envSet) {
-        return new Pipeline<>(spec, o, builder, cwd, envSet).run();
+        return new Pipeline<>(spec, o, builder, cwd, envSet, false).run();
     }
 
     private int run() {
@@ -63,7 +70,7 @@ final class Pipeline<T> {
                 builder.toolNames()).startLater();
 
         CompileCache.Stats cache = cacheCounted(steps, ws, () -> {
-            CargoBuild<T> cargo = new CargoBuild<>(c, builder, prepared);
+            CargoBuild<T> cargo = new CargoBuild<>(c, builder, prepared, topLevel);
             for (int i = 0; i < steps.size(); i++) cargo.run(steps, i);
         });
 

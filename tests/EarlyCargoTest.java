@@ -1,0 +1,114 @@
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * build-lambda starts last time's cargo call before it reads its options (EarlyCargo), for real: a second identical
+ * build adopts it, a build whose plan changed stops it and runs its own, and a build that fails before cargo leaves
+ * no early cargo running.
+ */
+class EarlyCargoTest {
+    private static final String ADOPTED = "cargo was started before the options were read (last time's call, and this build's)";
+    private static final String STOPPED = "was last time's, not this build's: stopped it";
+
+    /** Two std-only functions; PATH begins with bin (empty unless a test puts something there). */
+    private record Setup(Path ws, Path bin, Path cache, Map<String, String> env) {}
+
+    private static Setup setup(String name) throws IOException {
+        Path dir = Repo.scratch(name), ws = dir.resolve("ws"), bin = dir.resolve("bin"), cache = dir.resolve("cache");
+        Files.createDirectories(bin);
+        Files.createDirectories(ws);
+        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"alpha\", \"beta\"]\n");
+        Fixtures.writePackage(ws.resolve("alpha"), "alpha", "", "src/main.rs", "fn main() { println!(\"alpha\"); }\n");
+        Fixtures.writePackage(ws.resolve("beta"), "beta", "", "src/main.rs", "fn main() { println!(\"beta\"); }\n");
+        Map<String, String> env = new HashMap<>();
+        env.put("XDG_CACHE_HOME", cache.toString());
+        env.put("CARGO_TARGET_DIR", dir.resolve("target").toString());
+        env.put("NO_COLOR", "1");
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("BUILD_LAMBDA_NO_EARLY_CARGO", null);
+        return new Setup(ws, bin, cache, env);
+    }
+
+    private static Proc build(Setup s, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("build-lambda@.", "--manifest-path", s.ws().resolve("Cargo.toml").toString(), "--verbose",
+                "--no-tune"));
+        args.addAll(List.of(more));
+        return Proc.jbang(s.env(), args.toArray(String[]::new));
+    }
+
+    private static List<Path> records(Setup s) throws IOException {
+        Path dir = s.cache().resolve("build-lambda/early-cargo");
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> l = Files.list(dir)) {
+            return l.filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
+    @Test
+    void theSameBuildAgainAdoptsTheEarlyCargoAndAChangedPlanStopsIt() throws IOException {
+        Setup s = setup("early-cargo");
+        Proc first = build(s);
+        assertEquals(0, first.exit, first.toString());
+        assertFalse(first.err.contains(ADOPTED), "nothing recorded yet, nothing started early: " + first.err);
+        assertEquals(1, records(s).size(), "the planned call is recorded: " + records(s));
+
+        Proc second = build(s);
+        assertEquals(0, second.exit, second.toString());
+        assertTrue(second.err.contains(ADOPTED), second.err);
+        assertTrue(second.err.contains("Finished `release` profile"), "cargo's own output, held back and then shown: " + second.err);
+        for (String f : List.of("alpha", "beta")) assertTrue(second.out.contains("lambda/" + f + "/bootstrap"), second.out);
+
+        // The workspace now has rustflags of its own, which the build's --config merges: last time's call (started early:
+        // same words, same environment) is not this build's.
+        Files.createDirectories(s.ws().resolve(".cargo"));
+        Files.writeString(s.ws().resolve(".cargo/config.toml"), "[target.aarch64-unknown-linux-musl]\nrustflags = [\"-C\", \"force-frame-pointers=yes\"]\n");
+        Proc changed = build(s);
+        assertEquals(0, changed.exit, changed.toString());
+        assertTrue(changed.err.contains(STOPPED), changed.err);
+        assertTrue(changed.err.contains("--config target.'aarch64-unknown-linux-musl'.rustflags"),
+                "the new plan ran (the remaps go where the workspace's own rustflags are), not the old: " + changed.err);
+
+        Proc again = build(s);
+        assertEquals(0, again.exit, again.toString());
+        assertTrue(again.err.contains(ADOPTED), "the changed plan was recorded and is adopted next time: " + again.err);
+
+        Map<String, String> off = new HashMap<>(s.env());
+        off.put("BUILD_LAMBDA_NO_EARLY_CARGO", "1");
+        List<String> args = List.of("build-lambda@.", "--manifest-path", s.ws().resolve("Cargo.toml").toString(), "--verbose", "--no-tune");
+        Proc without = Proc.jbang(off, args.toArray(String[]::new));
+        assertEquals(0, without.exit, without.toString());
+        assertFalse(without.err.contains(ADOPTED) || without.err.contains(STOPPED), without.err);
+    }
+
+    @Test
+    void aBuildThatFailsBeforeItsCargoCallStopsTheEarlyOne() throws IOException {
+        Setup s = setup("early-cargo-fail");
+        Proc first = build(s, "-p", "beta");
+        assertEquals(0, first.exit, first.toString());
+
+        // Next time the build call hangs (a stand-in cargo-auditable first on PATH, the same PATH as before: the
+        // recorded call starts early), and beta is gone from the workspace, so the build fails on -p beta.
+        Path pidFile = s.bin().resolve("early.pid");
+        Path standIn = s.bin().resolve("cargo-auditable");
+        Files.writeString(standIn, "#!/bin/sh\necho $$ > '" + pidFile + "'\nexec sleep 600\n");
+        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path toml = s.ws().resolve("Cargo.toml");
+        Files.writeString(toml, Files.readString(toml).replace(", \"beta\"", ""));
+        Proc failed = build(s, "-p", "beta");
+        assertNotEquals(0, failed.exit, failed.toString());
+        assertTrue(failed.err.contains("beta"), "says what is wrong: " + failed.err);
+        assertTrue(Files.exists(pidFile), "the recorded call was started early: " + failed);
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the early cargo was stopped: pid " + pid);
+    }
+}
