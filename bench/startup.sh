@@ -6,7 +6,9 @@
 #   verify     ./jbang verify-elf@. BOOTSTRAP (one file)
 #   version    ./jbang build-lambda@. --version (the wrapper and the script's JVM, nothing else)
 #   bare       the exact cargo call build-lambda makes (command and variables from its --verbose lines)
-#   noop       ./jbang build-lambda@. --manifest-path MANIFEST, nothing changed (the defaults)
+#   noop       ./jbang build-lambda@. --manifest-path MANIFEST, nothing changed (the defaults: last time's cargo call
+#              starts before the options are read, docs/guides/building.md)
+#   noearly    the same no-op with that early start off (BUILD_LAMBDA_NO_EARLY_CARGO=1)
 #   noarchive  the same no-op with JBang's own //CDS archive only (JBANG_WRAPPER_NO_ARCHIVE=1)
 #   base       the same no-op from another checkout (BASE=DIR, e.g. `git worktree add` of an older commit),
 #              with a JBang cache of its own: one change measured against the code before it
@@ -39,12 +41,13 @@ run_verify() { ./jbang verify-elf@. "$bootstrap"; }
 run_version() { ./jbang build-lambda@. --version; }
 run_bare() { (cd "$ws_dir" && env "${vars[@]}" "${sel[@]}" ${config:+--config "$config"}); }
 run_noop() { ./jbang build-lambda@. --manifest-path "$manifest"; }
+run_noearly() { BUILD_LAMBDA_NO_EARLY_CARGO=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_noarchive() { JBANG_WRAPPER_NO_ARCHIVE=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_base() { JBANG_CACHE_DIR="$PWD/target/bench-startup/base-jbang-cache" "$BASE/jbang" build-lambda@"$BASE" --manifest-path "$manifest"; }
 run_jbang() { JBANG_WRAPPER_NO_CACHE=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 names=()
 [ -n "${BASE:-}" ] || skip+=" base "
-for n in java verify version bare noop noarchive base jbang; do [[ "$skip" == *" $n "* ]] || names+=("$n"); done
+for n in java verify version bare noop noearly noarchive base jbang; do [[ "$skip" == *" $n "* ]] || names+=("$n"); done
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 declare -A t c

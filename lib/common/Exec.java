@@ -104,32 +104,8 @@ final class Exec {
         }
     }
 
-    /** A program started in the background, its output streamed: its process, and its result once it ends. */
+    /** A program started in the background (EarlyCargo): its process, and its result once it ends. */
     record Started(Process process, java.util.concurrent.CompletableFuture<Streamed> done) {}
-
-    /** As stream, without waiting: the caller may stop the process (and what it started) before it ends. */
-    static Started start(Path dir, List<String> command, Map<String, String> env, OutputStream out, OutputStream err) {
-        ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        ProcessExecutor pe = new ProcessExecutor().command(command).directory(dir.toFile())
-                .redirectOutput(out).redirectError(new Tee(err, kept)).exitValueAny().destroyOnExit();
-        if (env != null) pe.environment(env);
-        try {
-            org.zeroturnaround.exec.StartedProcess p = pe.start();
-            java.util.concurrent.CompletableFuture<Streamed> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new Streamed(p.getFuture().get().getExitValue(), kept.toString(StandardCharsets.UTF_8));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new Cli.UserError(ExitCode.INTERRUPTED, "interrupted while running " + command.get(0));
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "cannot run " + command.get(0) + ": " + e.getCause().getMessage());
-                }
-            });
-            return new Started(p.getProcess(), done);
-        } catch (IOException e) {
-            throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, "cannot run " + command.get(0) + ": " + e.getMessage());
-        }
-    }
 
     private static int execute(Path dir, List<String> command, Map<String, String> env, OutputStream out,
                                OutputStream err, long timeoutSeconds) {

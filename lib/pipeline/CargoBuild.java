@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
 final class CargoBuild<T> {
     private final PipelineContext c;
     private final Builder<T> builder;
-    private final CompletableFuture<T> prepared;
+    private final Prerequisites<T> prepared;
     /** The build main() started, not a rebuild inside another (--reproduce): it may adopt an early cargo. */
     private final boolean topLevel;
 
-    CargoBuild(PipelineContext c, Builder<T> builder, CompletableFuture<T> prepared, boolean topLevel) {
+    CargoBuild(PipelineContext c, Builder<T> builder, Prerequisites<T> prepared, boolean topLevel) {
         this.c = c;
         this.topLevel = topLevel;
         this.builder = builder;
@@ -28,7 +28,7 @@ final class CargoBuild<T> {
         Builder.Plan plan = steps.get(index).plan();
         // --clean removes files: only once the prerequisites are known to be there.
         boolean early = index == 0 && !builder.commandNeedsPrepared() && !o.clean;
-        T known = early ? null : Pipeline.await(prepared);
+        T known = early ? null : prepared.await();
         if (o.clean && index == 0) clean(steps);
         List<String> command = builder.command(plan, known);
         // The same call started before the options were parsed (EarlyCargo): only a host build without the compile
@@ -50,13 +50,13 @@ final class CargoBuild<T> {
             running = adopted.started.done();
         } else {
             OutputGate o1 = new OutputGate(o.output.json ? System.err : System.out), e1 = new OutputGate(System.err);
-            Runnable stop = () -> builder.stop(plan, prepared.isDone() && !prepared.isCompletedExceptionally() ? prepared.join() : null);
+            Runnable stop = () -> builder.stop(plan, prepared.ifFound());
             running = CompletableFuture.supplyAsync(() -> Exec.stream(plan.workspace().root, command, plan.env(), o1, e1, stop));
             out = o1;
             errs = e1;
         }
         try {
-            Pipeline.await(prepared);
+            if (adopted == null || !succeededSoon(adopted)) prepared.await();
         } catch (RuntimeException e) {
             // A missing prerequisite: stop the cargo that started early, and say only what is missing.
             ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
@@ -81,6 +81,28 @@ final class CargoBuild<T> {
         throw Cli.UserError.buildFailed(r.exit, "the build step failed (" + builder.label() + " exited with " + r.exit
                 + "); the bootstraps in " + plan.lambdaDir() + " were left as they were");
     }
+
+    /**
+     * Whether an adopted early cargo has already ended well, or does so within SOON_MS of its start: then it has
+     * shown that what the build needs is there, and the prerequisites are not probed (a no-op build skips the zig
+     * probe's python start). Otherwise they are, as for any build, before its output is shown.
+     */
+    private static boolean succeededSoon(EarlyCargo adopted) {
+        long left = SOON_MS - (System.nanoTime() - adopted.startedAt) / 1_000_000;
+        try {
+            return adopted.started.done().get(Math.max(0, left), java.util.concurrent.TimeUnit.MILLISECONDS).exit == 0;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** How long an adopted cargo may run (from its start) before the prerequisites are checked beside it. */
+    static final long SOON_MS = 1000;
 
     private void clean(List<Planner.Step> steps) {
         Path lambdaDir = steps.get(0).plan().lambdaDir();

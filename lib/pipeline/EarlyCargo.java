@@ -33,45 +33,83 @@ final class EarlyCargo {
 
     private record Key(Path file, String cwd, List<String> args, Map<String, String> baseEnv) {}
 
-    private record Call(Path dir, List<String> command, Map<String, String> env, boolean outToErr) {}
+    private record Call(Path dir, List<String> command, Map<String, String> env, boolean outToErr) {
+        boolean same(Call o) {
+            return dir.equals(o.dir) && command.equals(o.command) && env.equals(o.env) && outToErr == o.outToErr;
+        }
+    }
 
     final OutputGate out, err;
     final Exec.Started started;
+    /** System.nanoTime() when it started. */
+    final long startedAt;
     private final Call call;
 
-    private EarlyCargo(Call call, OutputGate out, OutputGate err, Exec.Started started) {
+    private EarlyCargo(Call call, OutputGate out, OutputGate err, Exec.Started started, long startedAt) {
         this.call = call;
+        this.startedAt = startedAt;
         this.out = out;
         this.err = err;
         this.started = started;
     }
 
-    /** From a build script's main(), first thing: starts the recorded cargo call when this run is the recorded one. */
+    /** Reads the record and starts cargo, beside the main thread's parsing; adopt and stop wait for it. */
+    private static Thread starting;
+
+    /**
+     * From a build script's main(), first thing: starts the recorded cargo call when this run is the recorded one.
+     * The record is read and cargo started on a thread of its own, while picocli reads the options on this one.
+     */
     static void start(String me, String... args) {
+        if (System.getenv("BUILD_LAMBDA_NO_EARLY_CARGO") != null) return;
+        Thread t = new Thread(new Starter(me, args), "early-cargo");
+        t.setDaemon(true);
+        synchronized (EarlyCargo.class) {
+            starting = t;
+        }
+        t.start();
+    }
+
+    /**
+     * Everything on the way to cargo's start is plain code: no lambda, no string `+`, no record equals (each is an
+     * invokedynamic whose first link costs tens of milliseconds while picocli links its own on the main thread).
+     */
+    private static final class Starter implements Runnable {
+        private final String me;
+        private final String[] args;
+
+        Starter(String me, String[] args) {
+            this.me = me;
+            this.args = args;
+        }
+
+        @Override
+        public void run() {
+            startNow(me, args);
+        }
+    }
+
+    private static void startNow(String me, String... args) {
         try {
-            if (System.getenv("BUILD_LAMBDA_NO_EARLY_CARGO") != null) return;
             String cwd = Path.of("").toAbsolutePath().toString();
             Map<String, String> base = new TreeMap<>(System.getenv());
             long h = 1125899906842597L;
             for (String s : concat(cwd, args)) h = 31 * h + s.hashCode() * 17L + s.length();
-            Key k = new Key(cacheDir(base).resolve(me + "-" + Long.toHexString(h)), cwd, List.of(args), base);
+            Key k = new Key(cacheDir(base).resolve(new StringBuilder(me).append('-').append(Long.toHexString(h)).toString()), cwd,
+                    List.of(args), base);
             key = k;
             if (!Files.isRegularFile(k.file())) return;
             Call c = read(k);
             if (c == null || !Files.isDirectory(c.dir())) return;
             OutputGate out = new OutputGate(c.outToErr() ? System.err : System.out), err = new OutputGate(System.err);
-            Exec.Started s = Exec.start(c.dir(), c.command(), c.env(), out, err);
+            long at = System.nanoTime();
+            Exec.Started s = launch(c, out, err);
             synchronized (EarlyCargo.class) {
-                running = new EarlyCargo(c, out, err, s);
+                running = new EarlyCargo(c, out, err, s, at);
             }
         } catch (RuntimeException | IOException e) {
             // No early start: the build runs cargo itself, as it would have anyway.
         }
-    }
-
-    /** Whether start() ran for this process (a script that starts cargo early, not turned off). */
-    static boolean on() {
-        return key != null;
     }
 
     /**
@@ -81,7 +119,7 @@ final class EarlyCargo {
     static Adoption adopt(Path dir, List<String> command, Map<String, String> env, boolean outToErr) {
         Call planned = new Call(dir, List.copyOf(command), new TreeMap<>(env), outToErr);
         EarlyCargo e = take();
-        if (e != null && e.call.equals(planned)) return new Adoption(e, false);
+        if (e != null && e.call.same(planned)) return new Adoption(e, false);
         if (e != null) e.stop();
         write(planned);
         return new Adoption(null, e != null);
@@ -95,16 +133,42 @@ final class EarlyCargo {
         }
     }
 
+    /** Whether an early cargo is running and not yet adopted or stopped (waits for start() to have decided). */
+    static boolean pending() {
+        joinStarting();
+        synchronized (EarlyCargo.class) {
+            return running != null;
+        }
+    }
+
     /** Stops an early cargo nobody adopted: the build failed before its cargo call, or took another path. */
     static void stopUnadopted() {
         EarlyCargo e = take();
         if (e != null) e.stop();
     }
 
-    private static synchronized EarlyCargo take() {
-        EarlyCargo e = running;
-        running = null;
-        return e;
+    private static EarlyCargo take() {
+        joinStarting();
+        synchronized (EarlyCargo.class) {
+            EarlyCargo e = running;
+            running = null;
+            return e;
+        }
+    }
+
+    private static void joinStarting() {
+        Thread t;
+        synchronized (EarlyCargo.class) {
+            t = starting;
+            starting = null;
+        }
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void stop() {
@@ -118,6 +182,104 @@ final class EarlyCargo {
             // it was killed; its exit or its reader's end is not news
         }
         p.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The call started with its output pumped into the gates (stderr also kept, to explain a failure), stopped at exit. */
+    private static Exec.Started launch(Call c, OutputGate out, OutputGate err) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(c.command()).directory(c.dir().toFile());
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.putAll(c.env());
+        Process p = pb.start();
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        Pump o = new Pump(p.getInputStream(), out, null), e = new Pump(p.getErrorStream(), err, kept);
+        java.util.concurrent.CompletableFuture<Exec.Streamed> done = new java.util.concurrent.CompletableFuture<>();
+        Thread po = new Thread(o, "early-cargo-out"), pe = new Thread(e, "early-cargo-err");
+        Thread[] threads = {po, pe, new Thread(new Waiter(p, po, pe, kept, done), "early-cargo-wait")};
+        for (Thread t : threads) {
+            t.setDaemon(true);
+            t.start();
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(new Killer(p), "stop early cargo"));
+        return new Exec.Started(p, done);
+    }
+
+    /** Copies one of the process's streams into a gate (and a copy), until it ends. */
+    private static final class Pump implements Runnable {
+        private final java.io.InputStream from;
+        private final OutputGate to;
+        private final ByteArrayOutputStream copy;
+
+        Pump(java.io.InputStream from, OutputGate to, ByteArrayOutputStream copy) {
+            this.from = from;
+            this.to = to;
+            this.copy = copy;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = from.read(buf)) > 0; ) {
+                    to.write(buf, 0, n);
+                    if (copy != null) {
+                        synchronized (copy) {
+                            copy.write(buf, 0, n);
+                        }
+                    }
+                }
+            } catch (IOException ended) {
+                // the process is gone, or its stream was closed: nothing more to copy
+            }
+        }
+    }
+
+    /** Waits for the process and its output, then completes done with its exit code and stderr. */
+    private static final class Waiter implements Runnable {
+        private final Process p;
+        private final Thread out, err;
+        private final ByteArrayOutputStream kept;
+        private final java.util.concurrent.CompletableFuture<Exec.Streamed> done;
+
+        Waiter(Process p, Thread out, Thread err, ByteArrayOutputStream kept, java.util.concurrent.CompletableFuture<Exec.Streamed> done) {
+            this.p = p;
+            this.out = out;
+            this.err = err;
+            this.kept = kept;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            try {
+                int exit = p.waitFor();
+                out.join();
+                err.join();
+                String text;
+                synchronized (kept) {
+                    text = kept.toString(StandardCharsets.UTF_8);
+                }
+                done.complete(new Exec.Streamed(exit, text));
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        }
+    }
+
+    /** At this JVM's exit (Ctrl-C, a failure): an early cargo still running is stopped, with what it started. */
+    private static final class Killer implements Runnable {
+        private final Process p;
+
+        Killer(Process p) {
+            this.p = p;
+        }
+
+        @Override
+        public void run() {
+            if (!p.isAlive()) return;
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
     }
 
     private static Path cacheDir(Map<String, String> env) {

@@ -56,7 +56,9 @@ final class Pipeline<T> {
         Settings s = settings();
         // Finding the builder's tools (a python start for zig, the engine's answers) overlaps with cargo metadata.
         Map<String, String> probeEnv = Map.copyOf(c.env());
-        CompletableFuture<T> prepared = CompletableFuture.supplyAsync(() -> builder.prepare(probeEnv));
+        Prerequisites<T> prepared = new Prerequisites<>(() -> builder.prepare(probeEnv));
+        // With last time's cargo call already running, the check waits to see whether it is needed (CargoBuild).
+        if (!(topLevel && EarlyCargo.pending())) prepared.start();
         Workspace ws = workspace(s.manifest(), prepared);
         List<Workspace.Function> selected = Selection.select(spec, o, ws);
         BuildConfig cfg = BuildConfig.resolve(spec, o, ws, selected, c.cwd());
@@ -66,7 +68,7 @@ final class Pipeline<T> {
         List<Planner.Step> steps = new ArrayList<>();
         for (Target t : cfg.targets()) steps.add(Planner.plan(c, ws, selected, t, tune, cfg, auditable));
         Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
-        ToolVersions tools = new ToolVersions(() -> prepared.thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found)),
+        ToolVersions tools = new ToolVersions(() -> prepared.future().thenApplyAsync(found -> builder.toolVersions(ws.root, toolEnv, found)),
                 builder.toolNames()).startLater();
 
         CompileCache.Stats cache = cacheCounted(steps, ws, () -> {
@@ -107,12 +109,12 @@ final class Pipeline<T> {
         return new Settings(maxGlibc, maxSize, cpu, Workspace.findManifest(o.manifestPath, cwd));
     }
 
-    private Workspace workspace(Path manifest, CompletableFuture<T> prepared) {
+    private Workspace workspace(Path manifest, Prerequisites<T> prepared) {
         try {
-            return Workspace.load(manifest, c.env(), command -> builder.metadataCommand(manifest, command, c.env(), () -> await(prepared)));
+            return Workspace.load(manifest, c.env(), command -> builder.metadataCommand(manifest, command, c.env(), prepared::await));
         } catch (Cli.UserError e) {
             // A missing tool explains a failed cargo metadata better than cargo's own words: report it first.
-            await(prepared);
+            prepared.await();
             throw e;
         }
     }
