@@ -112,14 +112,7 @@ class DoctorTest {
     void timeoutStandInHungDockerInfo() throws IOException {
         // A stand-in: no real engine can be made to hang on demand. It answers --version and hangs on anything else.
         Path bin = Repo.scratch("hung-docker");
-        Path docker = bin.resolve("docker");
-        Files.writeString(docker, "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Docker version 99.0.0, build standin'; exit 0; fi\nexec sleep 60\n");
-        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = env();
-        env.put("PATH", bin + ":" + System.getenv("PATH"));
-        env.put("CONTAINER_ENGINE", null);
-        List<String> cmd = List.of(Repo.ROOT.resolve("jbang").toString(), "doctor@.", "--for", "docker", "--timeout", "2", "--json");
-        Proc p = Proc.run(Repo.ROOT, env, cmd, 120);
+        Proc p = doctorWithDocker(bin, "if [ \"$1\" = --version ]; then echo 'Docker version 99.0.0, build standin'; exit 0; fi\nexec sleep 60\n");
         Map<String, JsonObject> r = rows(p);
         assertEquals(1, p.exit, p.toString());
         assertRow(r, "docker", "ok", "required");
@@ -133,22 +126,27 @@ class DoctorTest {
         // A stand-in for a tool whose first start after boot is slow (cold disk): it hangs the first time it is
         // started, and answers at once after that. doctor must ask again rather than call it missing.
         Path bin = Repo.scratch("slow-first-docker");
-        Path docker = bin.resolve("docker");
         Path started = bin.resolve("started-once");
-        Files.writeString(docker, "#!/bin/sh\nif [ \"$1\" = --version ] && [ ! -e '" + started + "' ]; then : > '" + started
+        Proc p = doctorWithDocker(bin, "if [ \"$1\" = --version ] && [ ! -e '" + started + "' ]; then : > '" + started
                 + "'; exec sleep 60; fi\nif [ \"$1\" = --version ]; then echo 'Docker version 98.1.0, build standin'; exit 0; fi\n"
                 + "echo 'Cannot connect to the Docker daemon at unix:///nowhere.sock.' >&2; exit 1\n");
-        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = env();
-        env.put("PATH", bin + ":" + System.getenv("PATH"));
-        env.put("CONTAINER_ENGINE", null);
-        List<String> cmd = List.of(Repo.ROOT.resolve("jbang").toString(), "doctor@.", "--for", "docker", "--timeout", "2", "--json");
-        Proc p = Proc.run(Repo.ROOT, env, cmd, 120);
         Map<String, JsonObject> r = rows(p);
         assertTrue(Files.exists(started), "the stand-in was never started: " + p);
         assertRow(r, "docker", "ok", "required");
         assertEquals("98.1.0", version(r, "docker"));
         assertRow(r, "docker-engine", "missing", "required");
+    }
+
+    /** `doctor --for docker --timeout 2 --json` with bin/docker, a shell script of this body, first on PATH. */
+    private Proc doctorWithDocker(Path bin, String body) throws IOException {
+        Path docker = bin.resolve("docker");
+        Files.writeString(docker, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = env();
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("CONTAINER_ENGINE", null);
+        List<String> cmd = List.of(Repo.ROOT.resolve("jbang").toString(), "doctor@.", "--for", "docker", "--timeout", "2", "--json");
+        return Proc.run(Repo.ROOT, env, cmd, 120);
     }
 
     @Test
