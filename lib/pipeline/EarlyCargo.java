@@ -316,9 +316,23 @@ final class EarlyCargo {
             } finally {
                 Files.deleteIfExists(tmp);
             }
+            prune(k.file().getParent());
         } catch (IOException | RuntimeException e) {
             // Not recorded: the next run plans before it starts cargo, as this one did.
         }
+    }
+
+    /** At most KEPT records (one per folder and argument list): past that, the older half goes. */
+    static final int KEPT = 256;
+
+    private static void prune(Path dir) throws IOException {
+        List<Path> all;
+        try (java.util.stream.Stream<Path> l = Files.list(dir)) {
+            all = new ArrayList<>(l.toList());
+        }
+        if (all.size() <= KEPT) return;
+        all.sort(java.util.Comparator.comparing(p -> p.toFile().lastModified()));
+        for (Path p : all.subList(0, all.size() / 2)) Files.deleteIfExists(p);
     }
 
     /** The recorded call, when the record is for exactly this folder, these words and this environment. */
