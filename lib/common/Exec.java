@@ -104,9 +104,6 @@ final class Exec {
         }
     }
 
-    /** A program started in the background (EarlyCargo): its process, and its result once it ends. */
-    record Started(Process process, java.util.concurrent.CompletableFuture<Streamed> done) {}
-
     private static int execute(Path dir, List<String> command, Map<String, String> env, OutputStream out,
                                OutputStream err, long timeoutSeconds) {
         ProcessExecutor pe = new ProcessExecutor().command(command).directory(dir.toFile())

@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class EarlyCargo {
     private static final int FORMAT = 1;
+
+    /** The early cargo's process, and its exit code and stderr once it and its output have ended. */
+    record Started(Process process, java.util.concurrent.CompletableFuture<Exec.Streamed> done) {}
     /** This run's key, set by start(); null when this script or this run does not start cargo early. */
     private static volatile Key key;
     /** The early cargo while nobody has adopted or stopped it. */
@@ -40,12 +43,12 @@ final class EarlyCargo {
     }
 
     final OutputGate out, err;
-    final Exec.Started started;
+    final Started started;
     /** System.nanoTime() when it started. */
     final long startedAt;
     private final Call call;
 
-    private EarlyCargo(Call call, OutputGate out, OutputGate err, Exec.Started started, long startedAt) {
+    private EarlyCargo(Call call, OutputGate out, OutputGate err, Started started, long startedAt) {
         this.call = call;
         this.startedAt = startedAt;
         this.out = out;
@@ -103,7 +106,7 @@ final class EarlyCargo {
             if (c == null || !Files.isDirectory(c.dir())) return;
             OutputGate out = new OutputGate(c.outToErr() ? System.err : System.out), err = new OutputGate(System.err);
             long at = System.nanoTime();
-            Exec.Started s = launch(c, out, err);
+            Started s = launch(c, out, err);
             synchronized (EarlyCargo.class) {
                 running = new EarlyCargo(c, out, err, s, at);
             }
@@ -173,19 +176,23 @@ final class EarlyCargo {
 
     private void stop() {
         Process p = started.process();
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        killTree(p);
         try {
             p.waitFor(30, TimeUnit.SECONDS);
             started.done().get(30, TimeUnit.SECONDS);
         } catch (Exception ignored) {
             // it was killed; its exit or its reader's end is not news
         }
+    }
+
+    /** The process and everything it started (listed while it is alive: once it is gone its children are orphans). */
+    private static void killTree(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     /** The call started with its output pumped into the gates (stderr also kept, to explain a failure), stopped at exit. */
-    private static Exec.Started launch(Call c, OutputGate out, OutputGate err) throws IOException {
+    private static Started launch(Call c, OutputGate out, OutputGate err) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(c.command()).directory(c.dir().toFile());
         Map<String, String> env = pb.environment();
         env.clear();
@@ -201,7 +208,7 @@ final class EarlyCargo {
             t.start();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(new Killer(p), "stop early cargo"));
-        return new Exec.Started(p, done);
+        return new Started(p, done);
     }
 
     /** Copies one of the process's streams into a gate (and a copy), until it ends. */
@@ -276,9 +283,7 @@ final class EarlyCargo {
 
         @Override
         public void run() {
-            if (!p.isAlive()) return;
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            if (p.isAlive()) killTree(p);
         }
     }
 
