@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every bootstrap carries its crates (cargo-auditable's .dep-v0 section) and gets a CycloneDX file beside it: read
@@ -118,6 +119,62 @@ class SbomTest {
         assertFalse(Files.exists(lambda.resolve("backend/bootstrap.cdx.json")));
         JsonObject entry = Json.parse(Files.readString(lambda.resolve("manifest.json"))).asObject().get("functions").asArray().get(0).asObject();
         assertTrue(entry.get("sbom").isNull(), entry.toString());
+    }
+
+    /**
+     * The list a build through sccache writes itself (DepList, where cargo-auditable cannot run) is the one
+     * cargo-auditable linked into the same function, and written into a bootstrap that has none, readers find it
+     * while every byte the program loads stays as it was.
+     */
+    @Test
+    void theListTheBuildWritesIsCargoAuditablesAndReadersFindItInTheFile() throws Exception {
+        Path audited = InvokeFixtures.realRuntime().resolve("echo-rt/bootstrap");
+        Proc audit = Proc.run(Repo.ROOT, Map.of(), List.of("rust-audit-info", audited.toString()));
+        assertEquals(0, audit.exit, audit.toString());
+        assertEquals(packages(audit.out), packages(DepList.json(metadata(REAL), "echo-rt")), "the same crates, kinds, graph and order");
+
+        Path target = Repo.ROOT.resolve("target/test-work/sbom-own");
+        Proc p = Proc.jbang(Map.of("CARGO_TARGET_DIR", target.toString(), "NO_COLOR", "1"), "build-lambda@.", "--manifest-path",
+                LiteBuild.MANIFEST_ARG, "--bin", "backend", "--no-sbom");
+        assertEquals(0, p.exit, p.toString());
+        Path bare = target.resolve("lambda/backend/bootstrap"), boot = Repo.scratch("sbom-own").resolve("bootstrap");
+        Files.copy(bare, boot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String list = DepList.json(metadata(LiteBuild.WORKSPACE), "backend");
+        ElfAppend.section(boot, DepList.SECTION, DepList.compress(list));
+
+        Proc read = Proc.run(Repo.ROOT, Map.of(), List.of("rust-audit-info", boot.toString()));
+        assertEquals(0, read.exit, read.toString());
+        assertEquals(packages(list), packages(read.out));
+        assertTrue(read.out.contains("\"name\":\"backend\""), read.out);
+        assertNotNull(ElfReader.read(boot).depList);
+        Asserts.assertStaticStrippedArm64(boot);
+        byte[] before = Files.readAllBytes(bare), after = Files.readAllBytes(boot);
+        assertTrue(after.length > before.length);
+        // Only the header's section-table fields (0x28..0x2f, 0x3c..0x3d) and the bytes past the old end differ.
+        for (int i = 0; i < before.length; i++) {
+            if ((i >= 0x28 && i < 0x30) || i == 0x3c || i == 0x3d) continue;
+            if (before[i] != after[i]) fail("byte " + i + " of the program changed");
+        }
+        Proc verify = Proc.jbang(Map.of(), "verify-elf@.", boot.toString());
+        assertEquals(0, verify.exit, verify.toString());
+    }
+
+    private static JsonObject metadata(Path workspace) {
+        Proc m = Proc.run(workspace, Map.of(), List.of("cargo", "metadata", "--format-version", "1", "--offline", "--filter-platform",
+                "aarch64-unknown-linux-musl", "--manifest-path", workspace.resolve("Cargo.toml").toString()));
+        assertEquals(0, m.exit, m.toString());
+        return Json.parse(m.out).asObject();
+    }
+
+    /** Each package of a dependency list as one line, its dependencies by name and version, in the list's order. */
+    private static List<String> packages(String listJson) {
+        List<JsonObject> ps = Json.parse(listJson).asObject().get("packages").asArray().values().stream().map(JsonValue::asObject).toList();
+        return ps.stream().map(q -> {
+            List<String> deps = q.get("dependencies") == null ? List.of() : q.get("dependencies").asArray().values().stream()
+                    .map(i -> ps.get(i.asInt()).getString("name", "") + "@" + ps.get(i.asInt()).getString("version", "")).toList();
+            return q.getString("name", "") + "@" + q.getString("version", "") + " " + q.getString("source", "") + " "
+                    + q.getString("kind", "runtime") + (q.getBoolean("root", false) ? " root" : "") + " -> " + deps;
+        }).toList();
     }
 
     private static List<String> schemaProblems(String doc) throws Exception {

@@ -65,6 +65,7 @@ final class Pipeline<T> {
         cfg.warnings().forEach(c::warn);
         Tune tune = Tune.of(spec, o, cfg.disableOptimizations());
         boolean auditable = Sbom.auditable(c, builder);
+        DepList.Writer lists = Sbom.writtenByTheBuild(c, builder, auditable) ? new DepList.Writer(ws, c.env(), o.cargoArgs) : null;
         List<Planner.Step> steps = new ArrayList<>();
         for (Target t : cfg.targets()) steps.add(Planner.plan(c, ws, selected, t, tune, cfg, auditable));
         Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
@@ -79,7 +80,7 @@ final class Pipeline<T> {
         List<Verification.Built> built = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Map<String, BuildState.Entry> state = BuildState.read(cfg.lambdaDir()); // what the last build installed, read once
-        for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), s.cpu(), state, failures));
+        for (Planner.Step step : steps) built.addAll(Verification.verify(step.plan(), cfg, s.maxGlibc(), s.cpu(), state, lists, failures));
         if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir());
 
         String record = BuildRecord.json(spec, cfg.lambdaDir(), ws.root, s.manifest(), c.cwd(), cfg.profile(), cfg.targets(), tune, steps);

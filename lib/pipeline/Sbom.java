@@ -59,21 +59,20 @@ final class Sbom {
 
     /**
      * Whether this build runs cargo through cargo-auditable: unless --no-sbom, when the builder runs cargo on this
-     * host and cargo-auditable is on PATH; without it the build goes on, with a warning naming the fix.
+     * host, cargo-auditable is on PATH and no sccache is in the way. Where it is not, the build writes the same
+     * section itself (writtenByTheBuild).
      */
     static boolean auditable(PipelineContext c, Builder<?> builder) {
         if (c.o().noSbom || !builder.embedsDependencyLists()) return false;
-        if (c.cached()) {
-            // cargo would run `sccache cargo-auditable rustc ...` for the workspace's crates, and sccache refuses a
-            // compiler it cannot identify: the build fails. The cache wins; the list is left out, and said so.
-            c.warn("with sccache the bootstraps carry no dependency list and get no SBOM (sccache cannot compile through "
-                    + "cargo-auditable); build the release artifact without the cache for one, or pass --no-sbom");
-            return false;
-        }
-        if (Exec.which("cargo-auditable", c.env()).isPresent()) return true;
-        c.warn("cargo-auditable not found on PATH: the bootstraps carry no dependency list and get no SBOM; install it with "
-                + "`cargo install --locked cargo-auditable@0.7.7` (setup.sh does), or pass --no-sbom to say you do not want one");
-        return false;
+        // Under sccache cargo would run `sccache cargo-auditable rustc ...` for the workspace's crates, and sccache refuses a
+        // compiler it cannot identify: the build fails.
+        if (c.cached()) return false;
+        return Exec.which("cargo-auditable", c.env()).isPresent();
+    }
+
+    /** Whether the build writes each binary's dependency list itself (DepList): an SBOM is wanted and cargo-auditable does not run. */
+    static boolean writtenByTheBuild(PipelineContext c, Builder<?> builder, boolean auditable) {
+        return !auditable && !c.o().noSbom && builder.embedsDependencyLists();
     }
 
     /** The crates embedded in binary (info says where its .dep-v0 section lies), or null when it has none. */

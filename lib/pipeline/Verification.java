@@ -13,10 +13,11 @@ final class Verification {
 
     /**
      * cpu: what arm64 code is checked against (CpuCheck; the tuned build's own neoverse-n1 by default), null for none;
-     * state: the build state, whose outputs that passed for cpu and are unchanged are not decoded again.
+     * state: the build state, whose outputs that passed for cpu and are unchanged are not decoded again;
+     * lists: writes the dependency list into an output that has none (a build through sccache), or null.
      */
     static List<Built> verify(Builder.Plan plan, BuildConfig cfg, String maxGlibc, CpuCheck.Cpu cpu, java.util.Map<String, BuildState.Entry> state,
-                              List<String> failures) {
+                              DepList.Writer lists, List<String> failures) {
         Target t = plan.target();
         CpuCheck.Cpu checked = t.machine == ElfReader.EM_AARCH64 ? cpu : null;
         ElfPolicy policy = new ElfPolicy(t.machine, !t.staticExpected, false, -1).withMaxGlibc(maxGlibc), decoding = policy.withCpu(checked);
@@ -32,6 +33,10 @@ final class Verification {
             ElfInfo info;
             try {
                 info = ElfReader.read(output);
+                if (lists != null && info.depList == null) {
+                    lists.embed(output, f.pkg(), t.cargoTriple);
+                    info = ElfReader.read(output);
+                }
             } catch (IOException e) {
                 throw new Cli.UserError(ExitCode.IO_ERROR, "cannot read " + output + ": " + e.getMessage());
             }
