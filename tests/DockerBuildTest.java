@@ -26,6 +26,9 @@ class DockerBuildTest {
         assertTrue(json.contains("\"builder\":\"cargo zigbuild in a podman container (" + ContainerImage.tag() + ")\""), json);
         for (String f : ContainerBuild.FUNCTIONS) {
             Asserts.assertStaticStrippedArm64(ContainerBuild.bootstrap(f));
+            // The image has no cargo-auditable: the build wrote the crate list itself, and its CycloneDX file.
+            assertNotNull(ElfReader.read(ContainerBuild.bootstrap(f)).depList, f + " carries no crate list");
+            assertTrue(Files.isRegularFile(ContainerBuild.bootstrap(f).resolveSibling("bootstrap.cdx.json")), f + " has no SBOM");
         }
         Proc q = Proc.run(Repo.ROOT, null, List.of("qemu-aarch64-static", ContainerBuild.bootstrap("hello-fn").toString()), 60);
         assertEquals("hello 42", q.out.trim(), q.toString());
@@ -108,6 +111,10 @@ class DockerBuildTest {
         assertTrue(p.out.lines().anyMatch(l -> l.matches("greet-fn\\s+.*aarch64\\s+static\\s+yes\\s+.*")), p.out);
         // No cargo on that PATH: the functions were found by cargo metadata in the container.
         assertTrue(Exec.which("cargo", Map.of("PATH", bin.toString())).isEmpty());
+        // The crate list came from cargo metadata in the container too: a scanner's reader finds the function in it.
+        Proc audit = Proc.run(Repo.ROOT, Map.of(), List.of("rust-audit-info", ws.resolve("target/lambda/greet-fn/bootstrap").toString()));
+        assertEquals(0, audit.exit, audit.toString());
+        assertTrue(audit.out.contains("\"name\":\"greet-fn\"") && audit.out.contains("\"root\":true"), audit.out);
         Map<Path, String> owners = owners(ws.resolve("target"));
         assertTrue(owners.containsKey(ws.resolve("target/lambda/greet-fn/bootstrap")), owners.keySet().toString());
         List<Path> notTheirs = owners.entrySet().stream().filter(e -> !e.getValue().equals(user)).map(Map.Entry::getKey).limit(5)

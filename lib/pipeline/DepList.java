@@ -19,7 +19,8 @@ import java.util.zip.Deflater;
 
 /**
  * The `.dep-v0` section cargo-auditable would have linked in, written by the build itself where cargo-auditable
- * cannot run: under sccache, which refuses cargo-auditable as the workspace crates' compiler. The list is
+ * does not run: under sccache (which refuses cargo-auditable as the workspace crates' compiler), without it on
+ * PATH, and in the container build (whose image has none). The list is
  * cargo-auditable's format (zlib-compressed JSON: name, version, source, kind "build" for build scripts' and proc
  * macros' crates, dependency indices, the root), from the same source it uses: `cargo metadata` for the target's
  * platform with the build's feature flags, walked from the binary's package without dev-dependencies.
@@ -34,12 +35,15 @@ final class DepList {
         private final Workspace ws;
         private final Map<String, String> env;
         private final List<String> featureArgs;
+        private final java.util.function.UnaryOperator<List<String>> runner;
         private final Map<String, JsonObject> metadata = new HashMap<>();
 
-        Writer(Workspace ws, Map<String, String> env, List<String> cargoArgs) {
+        /** runner: where cargo metadata runs (the container build's runs in its image when the host has no cargo). */
+        Writer(Workspace ws, Map<String, String> env, List<String> cargoArgs, java.util.function.UnaryOperator<List<String>> runner) {
             this.ws = ws;
             this.env = env;
             this.featureArgs = featureArgs(cargoArgs);
+            this.runner = runner;
         }
 
         /** Adds the section to binary, cargo's output of package pkg for triple. */
@@ -48,7 +52,7 @@ final class DepList {
                 List<String> cmd = new ArrayList<>(List.of("cargo", "metadata", "--format-version", "1", "--offline", "--filter-platform", t,
                         "--manifest-path", ws.root.resolve("Cargo.toml").toString()));
                 cmd.addAll(featureArgs);
-                Exec.Result r = Exec.capture(ws.root, cmd, env, 300);
+                Exec.Result r = Exec.capture(ws.root, runner.apply(cmd), env, 300);
                 if (r.exit != 0) {
                     throw new Cli.UserError(ExitCode.USAGE, "cargo metadata failed, so " + binary + " cannot be given its dependency list: "
                             + r.err.strip().lines().reduce((a, b) -> b).orElse("") + "; pass --no-sbom to build without one");

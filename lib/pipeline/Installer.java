@@ -19,7 +19,7 @@ final class Installer {
      * into place; included files an earlier build copied and this one does not are removed after that.
      */
     static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, Map<String, BuildState.Entry> before, long maxSize,
-                                    ToolVersions tools, String buildRecord) {
+                                    ToolVersions tools, String buildRecord, java.util.function.UnaryOperator<List<String>> metadata) {
         Path lambdaDir = cfg.lambdaDir();
         boolean severalArches = cfg.targets().size() > 1;
         List<Report.Row> rows = new ArrayList<>();
@@ -30,7 +30,7 @@ final class Installer {
         Map<String, Staged> staged = new java.util.LinkedHashMap<>();
         Map<String, List<String>> copied = new HashMap<>();
         Map<String, String> zipEntryOf = new HashMap<>(), cpuOf = new HashMap<>();
-        Sbom.Writer sboms = new Sbom.Writer(c.env(), built.stream().map(b -> b.plan().target().cargoTriple).distinct().toList());
+        Sbom.Writer sboms = new Sbom.Writer(c.env(), metadata, built.stream().map(b -> b.plan().target().cargoTriple).distinct().toList());
         try (Install.Staging staging = new Install.Staging()) {
             for (Verification.Built b : built) {
                 BuildConfig.Packaged p = b.packaged();

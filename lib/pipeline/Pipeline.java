@@ -65,7 +65,9 @@ final class Pipeline<T> {
         cfg.warnings().forEach(c::warn);
         Tune tune = Tune.of(spec, o, cfg.disableOptimizations());
         boolean auditable = Sbom.auditable(c, builder);
-        DepList.Writer lists = Sbom.writtenByTheBuild(c, builder, auditable) ? new DepList.Writer(ws, c.env(), o.cargoArgs) : null;
+        // cargo metadata for the crate lists and their licences, where the build runs it (the container build: maybe in its image).
+        java.util.function.UnaryOperator<List<String>> metadata = command -> builder.metadataCommand(s.manifest(), command, c.env(), prepared::await);
+        DepList.Writer lists = Sbom.writtenByTheBuild(c, auditable) ? new DepList.Writer(ws, c.env(), o.cargoArgs, metadata) : null;
         List<Planner.Step> steps = new ArrayList<>();
         for (Target t : cfg.targets()) steps.add(Planner.plan(c, ws, selected, t, tune, cfg, auditable));
         Map<String, String> toolEnv = Map.copyOf(steps.get(0).plan().env());
@@ -84,7 +86,7 @@ final class Pipeline<T> {
         if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir());
 
         String record = BuildRecord.json(spec, cfg.lambdaDir(), ws.root, s.manifest(), c.cwd(), cfg.profile(), cfg.targets(), tune, steps);
-        List<Report.Row> rows = Installer.install(c, cfg, built, state, s.maxSize(), tools, record);
+        List<Report.Row> rows = Installer.install(c, cfg, built, state, s.maxSize(), tools, record, metadata);
         List<String> smokeFailures = new ArrayList<>();
         if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir(), rows, tools, record, smokeFailures);
 

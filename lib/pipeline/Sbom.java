@@ -71,8 +71,8 @@ final class Sbom {
     }
 
     /** Whether the build writes each binary's dependency list itself (DepList): an SBOM is wanted and cargo-auditable does not run. */
-    static boolean writtenByTheBuild(PipelineContext c, Builder<?> builder, boolean auditable) {
-        return !auditable && !c.o().noSbom && builder.embedsDependencyLists();
+    static boolean writtenByTheBuild(PipelineContext c, boolean auditable) {
+        return !auditable && !c.o().noSbom;
     }
 
     /** The crates embedded in binary (info says where its .dep-v0 section lies), or null when it has none. */
@@ -134,14 +134,14 @@ final class Sbom {
      * when an SBOM is written.
      */
     record Facts(Map<String, String> licences, Map<String, String> checksums) {
-        static Facts load(Workspace ws, Map<String, String> env, List<String> triples) {
+        static Facts load(Workspace ws, Map<String, String> env, java.util.function.UnaryOperator<List<String>> runner, List<String> triples) {
             Map<String, String> licences = new HashMap<>();
             // Only the built targets' resolve: offline, the whole one needs every platform's crates, which a build
             // for Lambda never downloads (windows-sys on a new machine), and cargo metadata then fails.
             List<String> cmd = new java.util.ArrayList<>(List.of("cargo", "metadata", "--format-version", "1", "--offline",
                     "--manifest-path", ws.root.resolve("Cargo.toml").toString()));
             for (String t : triples) cmd.addAll(List.of("--filter-platform", t));
-            Exec.Result r = Exec.capture(ws.root, cmd, env, 300);
+            Exec.Result r = Exec.capture(ws.root, runner.apply(cmd), env, 300);
             if (r.exit == 0) {
                 for (JsonValue v : Json.parse(r.out).asObject().get("packages").asArray()) {
                     JsonObject p = v.asObject();
@@ -201,12 +201,14 @@ final class Sbom {
     /** Writes each fresh binary's SBOM into the build's staging; the facts are loaded at the first one. */
     static final class Writer {
         private final Map<String, String> env;
+        private final java.util.function.UnaryOperator<List<String>> runner;
         private final List<String> triples;
         private Facts facts;
 
-        /** triples: the cargo target triples the binaries were built for, whose resolve names their crates. */
-        Writer(Map<String, String> env, List<String> triples) {
+        /** runner: where cargo metadata runs; triples: the cargo target triples the binaries were built for, whose resolve names their crates. */
+        Writer(Map<String, String> env, java.util.function.UnaryOperator<List<String>> runner, List<String> triples) {
             this.env = env;
+            this.runner = runner;
             this.triples = triples;
         }
 
@@ -220,7 +222,7 @@ final class Sbom {
                         + "; rebuild with --clean, or pass --no-sbom");
             }
             if (crates == null) return null;
-            if (facts == null) facts = Facts.load(ws, env, triples);
+            if (facts == null) facts = Facts.load(ws, env, runner, triples);
             String doc = render(dest.getParent().getFileName() + "/" + dest.getFileName(), binarySha256, crates, facts);
             Path file = fileFor(dest);
             Path tmp = staging.stage(file, t -> Files.writeString(t, doc));
