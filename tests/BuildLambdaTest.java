@@ -88,7 +88,7 @@ class BuildLambdaTest {
     @Test
     void aSecondRunPrintsTheTableAndBuildsOnlyTheSelectedFunction() {
         assertEquals(0, ExampleBuild.get().exit);
-        Proc p = Proc.jbang(ExampleBuild.env(), "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--bin", "backend");
+        Proc p = Proc.jbang(ExampleBuild.env(), ExampleBuild.args("--bin", "backend"));
         assertEquals(0, p.exit, p.toString());
         List<String> lines = p.out.lines().collect(Collectors.toList());
         assertTrue(lines.get(0).matches("FUNCTION\\s+SIZE\\s+BYTES\\s+ARCH\\s+LINKAGE\\s+STRIPPED\\s+BOOTSTRAP"), p.out);
@@ -100,14 +100,14 @@ class BuildLambdaTest {
     @Test
     void unknownBinPackageOrArchIsAUsageErrorThatListsWhatExists() {
         assertEquals(0, ExampleBuild.get().exit);
-        Proc b = Proc.jbang(ExampleBuild.env(), "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--bin", "nope");
+        Proc b = Proc.jbang(ExampleBuild.env(), ExampleBuild.args("--bin", "nope"));
         assertEquals(2, b.exit, b.toString());
         assertTrue(b.err.contains("unknown --bin 'nope' (functions: backend"), b.err);
         Asserts.assertNoTrace(b);
-        Proc p = Proc.jbang(ExampleBuild.env(), "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "-p", "nope");
+        Proc p = Proc.jbang(ExampleBuild.env(), ExampleBuild.args("-p", "nope"));
         assertEquals(2, p.exit, p.toString());
         assertTrue(p.err.contains("unknown --package 'nope' (workspace packages:"), p.err);
-        Proc a = Proc.jbang(ExampleBuild.env(), "build-lambda@.", "--manifest-path", "examples/Cargo.toml", "--arch", "sparc");
+        Proc a = Proc.jbang(ExampleBuild.env(), ExampleBuild.args("--arch", "sparc"));
         assertEquals(2, a.exit, a.toString());
         assertTrue(a.err.contains("unknown --arch 'sparc' (use arm64 or x86_64)"), a.err);
         Asserts.assertNoTrace(a);
@@ -195,13 +195,12 @@ class BuildLambdaTest {
 
     @Test
     void aFailedBuildLeavesThePreviousBootstrapAsItWas() throws IOException {
-        assertEquals(0, ExampleBuild.get().exit);
         Path ws = Repo.scratch("survivor");
         Fixtures.writeCrate(ws, "survivor", "fn main() { println!(\"good\"); }\n");
         Path lambda = ws.resolve("out");
         List<String> cmd = List.of(Repo.ROOT.resolve("jbang").toString(), Repo.ROOT.resolve("build-lambda.java").toString(),
                 "--lambda-dir", lambda.toString());
-        Proc good = Proc.run(ws, ExampleBuild.env(), cmd);
+        Proc good = Proc.run(ws, Map.of("NO_COLOR", "1"), cmd);
         assertEquals(0, good.exit, good.toString());
         Path b = lambda.resolve("survivor/bootstrap");
         byte[] before = Files.readAllBytes(b);
@@ -209,7 +208,7 @@ class BuildLambdaTest {
         assertEquals(List.of("bootstrap", "bootstrap.cdx.json"), installed, "the bootstrap and its SBOM");
 
         Files.writeString(ws.resolve("src/main.rs"), "fn main() { let x: u32 = \"not a number\"; println!(\"{x}\"); }\n");
-        Proc bad = Proc.run(ws, ExampleBuild.env(), cmd);
+        Proc bad = Proc.run(ws, Map.of("NO_COLOR", "1"), cmd);
         assertEquals(101, bad.exit, "cargo's own exit code: " + bad);
         assertTrue(bad.err.contains("mismatched types"), "cargo's output must show: " + bad.err);
         assertTrue(bad.err.strip().endsWith("the build step failed (cargo zigbuild exited with 101); the bootstraps in " + lambda + " were left as they were"), bad.err);
@@ -218,7 +217,7 @@ class BuildLambdaTest {
 
         // A build that compiles but fails verification (the user asked for symbols) changes nothing either.
         Files.writeString(ws.resolve("src/main.rs"), "fn main() { println!(\"new\"); }\n");
-        Map<String, String> env = new HashMap<>(ExampleBuild.env());
+        Map<String, String> env = new HashMap<>(Map.of("NO_COLOR", "1"));
         env.put("CARGO_PROFILE_RELEASE_STRIP", "false");
         Proc unstripped = Proc.run(ws, env, cmd);
         assertEquals(1, unstripped.exit, unstripped.toString());
