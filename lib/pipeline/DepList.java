@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.zip.Deflater;
 
 /**
@@ -35,11 +36,11 @@ final class DepList {
         private final Workspace ws;
         private final Map<String, String> env;
         private final List<String> featureArgs;
-        private final java.util.function.UnaryOperator<List<String>> runner;
+        private final UnaryOperator<List<String>> runner;
         private final Map<String, JsonObject> metadata = new HashMap<>();
 
         /** runner: where cargo metadata runs (the container build's runs in its image when the host has no cargo). */
-        Writer(Workspace ws, Map<String, String> env, List<String> cargoArgs, java.util.function.UnaryOperator<List<String>> runner) {
+        Writer(Workspace ws, Map<String, String> env, List<String> cargoArgs, UnaryOperator<List<String>> runner) {
             this.ws = ws;
             this.env = env;
             this.featureArgs = featureArgs(cargoArgs);

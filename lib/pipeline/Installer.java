@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /** Puts what was built and verified in place: bootstraps, included files, zips, manifest.json, the build state. */
@@ -19,7 +20,7 @@ final class Installer {
      * into place; included files an earlier build copied and this one does not are removed after that.
      */
     static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, Map<String, BuildState.Entry> before, long maxSize,
-                                    ToolVersions tools, String buildRecord, java.util.function.UnaryOperator<List<String>> metadata) {
+                                    ToolVersions tools, String buildRecord, UnaryOperator<List<String>> metadata) {
         Path lambdaDir = cfg.lambdaDir();
         boolean severalArches = cfg.targets().size() > 1;
         List<Report.Row> rows = new ArrayList<>();

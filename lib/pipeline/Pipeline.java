@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -66,7 +67,7 @@ final class Pipeline<T> {
         Tune tune = Tune.of(spec, o, cfg.disableOptimizations());
         boolean auditable = Sbom.auditable(c, builder);
         // cargo metadata for the crate lists and their licences, where the build runs it (the container build: maybe in its image).
-        java.util.function.UnaryOperator<List<String>> metadata = command -> builder.metadataCommand(s.manifest(), command, c.env(), prepared::await);
+        UnaryOperator<List<String>> metadata = command -> builder.metadataCommand(s.manifest(), command, c.env(), prepared::await);
         DepList.Writer lists = Sbom.writtenByTheBuild(c, auditable) ? new DepList.Writer(ws, c.env(), o.cargoArgs, metadata) : null;
         List<Planner.Step> steps = new ArrayList<>();
         for (Target t : cfg.targets()) steps.add(Planner.plan(c, ws, selected, t, tune, cfg, auditable));

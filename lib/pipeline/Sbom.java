@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -134,7 +135,7 @@ final class Sbom {
      * when an SBOM is written.
      */
     record Facts(Map<String, String> licences, Map<String, String> checksums) {
-        static Facts load(Workspace ws, Map<String, String> env, java.util.function.UnaryOperator<List<String>> runner, List<String> triples) {
+        static Facts load(Workspace ws, Map<String, String> env, UnaryOperator<List<String>> runner, List<String> triples) {
             Map<String, String> licences = new HashMap<>();
             // Only the built targets' resolve: offline, the whole one needs every platform's crates, which a build
             // for Lambda never downloads (windows-sys on a new machine), and cargo metadata then fails.
@@ -201,12 +202,12 @@ final class Sbom {
     /** Writes each fresh binary's SBOM into the build's staging; the facts are loaded at the first one. */
     static final class Writer {
         private final Map<String, String> env;
-        private final java.util.function.UnaryOperator<List<String>> runner;
+        private final UnaryOperator<List<String>> runner;
         private final List<String> triples;
         private Facts facts;
 
         /** runner: where cargo metadata runs; triples: the cargo target triples the binaries were built for, whose resolve names their crates. */
-        Writer(Map<String, String> env, java.util.function.UnaryOperator<List<String>> runner, List<String> triples) {
+        Writer(Map<String, String> env, UnaryOperator<List<String>> runner, List<String> triples) {
             this.env = env;
             this.runner = runner;
             this.triples = triples;
