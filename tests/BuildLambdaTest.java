@@ -157,13 +157,16 @@ class BuildLambdaTest {
         // python's ziglang comes first, so a wrong CARGO_ZIGBUILD_ZIG_PATH does not matter (setup.sh pins the version).
         env.put("CARGO_ZIGBUILD_ZIG_PATH", "/nonexistent/zig");
         assertEquals(Repo.pinnedZig(), zigFound(env));
+        // The zig binary it runs, which the build hands to cargo-zigbuild so that it does not start python to find it.
+        String packaged = Proc.run(Repo.ROOT, "python3", "-c", "import ziglang, os; print(os.path.join(os.path.dirname(ziglang.__file__), 'zig'))").out.trim();
+        assertEquals(Path.of(packaged), ZigLookup.find(Repo.ROOT, env, 30).chosen().zig());
         // No python with ziglang and no zig: nothing.
         env.put("CARGO_ZIGBUILD_PYTHON_PATH", "/nonexistent/python3");
         assertNull(zigFound(env));
         // Then CARGO_ZIGBUILD_ZIG_PATH is the zig, when it runs.
-        env.put("CARGO_ZIGBUILD_ZIG_PATH", Proc.run(Repo.ROOT, "python3", "-c",
-                "import ziglang, os; print(os.path.join(os.path.dirname(ziglang.__file__), 'zig'))").out.trim());
+        env.put("CARGO_ZIGBUILD_ZIG_PATH", packaged);
         assertEquals(Repo.pinnedZig(), zigFound(env));
+        assertEquals(Path.of(packaged), ZigLookup.find(Repo.ROOT, env, 30).chosen().zig());
     }
 
     private static String zigFound(Map<String, String> env) {

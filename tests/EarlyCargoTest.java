@@ -91,6 +91,51 @@ class EarlyCargoTest {
     }
 
     @Test
+    void theZigTheProbeFoundIsHandedToCargoZigbuildAndAnotherZigRunsTheEarlyCallAgain() throws IOException {
+        Setup s = setup("early-cargo-zig");
+        // python3 on PATH is the real interpreter with a PYTHONPATH read from a file: a folder whose ziglang is a link
+        // to the installed package. The environment stays the same (the early call's record is found); the zig that
+        // `python3 -m ziglang` runs changes when the file does.
+        String python = Proc.run(Repo.ROOT, "python3", "-c", "import os, sys; print(os.path.realpath(sys.executable))").out.strip();
+        Path pkg = Path.of(Proc.run(Repo.ROOT, "python3", "-c", "import os, ziglang; print(os.path.dirname(os.path.realpath(ziglang.__file__)))").out.strip());
+        Path dir = s.bin().getParent(), a = dir.resolve("zig-a"), b = dir.resolve("zig-b"), which = dir.resolve("zig-dir");
+        for (Path d : List.of(a, b)) {
+            Files.createDirectories(d);
+            Files.createSymbolicLink(d.resolve("ziglang"), pkg);
+        }
+        Files.writeString(which, a.toString());
+        Path py = s.bin().resolve("python3");
+        Files.writeString(py, "#!/bin/sh\nPYTHONPATH=\"$(cat '" + which + "')\" exec '" + python + "' \"$@\"\n");
+        Files.setPosixFilePermissions(py, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // alpha's build script sleeps when its trigger changes: a build that runs well past the moment a quick no-op ends.
+        Path alpha = s.ws().resolve("alpha");
+        Files.writeString(alpha.resolve("trigger"), "1");
+        Files.writeString(alpha.resolve("build.rs"), "fn main() { println!(\"cargo:rerun-if-changed=trigger\"); "
+                + "if std::fs::read_to_string(\"trigger\").unwrap().trim() != \"1\" { std::thread::sleep(std::time::Duration::from_secs(3)); } }\n");
+
+        String zigA = "CARGO_ZIGBUILD_ZIG_COMMAND=" + a.resolve("ziglang/zig"), zigB = "CARGO_ZIGBUILD_ZIG_COMMAND=" + b.resolve("ziglang/zig");
+        Proc first = build(s);
+        assertEquals(0, first.exit, first.toString());
+        assertTrue(first.err.contains(zigA) && first.err.contains("CARGO_ZIGBUILD_ZIG_VERSION="), "the probe's zig, handed over: " + first.err);
+
+        Proc second = build(s);
+        assertEquals(0, second.exit, second.toString());
+        assertTrue(second.err.contains(ADOPTED) && second.err.contains(zigA), "a no-op adopts last time's call with its zig: " + second.err);
+
+        // Another zig now, and a build that runs long enough for the probe: the early call (zig a) is stopped and run with zig b.
+        Files.writeString(which, b.toString());
+        Files.writeString(alpha.resolve("trigger"), "2");
+        Proc switched = build(s);
+        assertEquals(0, switched.exit, switched.toString());
+        assertTrue(switched.err.contains("had another handoff") && switched.err.contains(zigB), switched.err);
+        for (String f : List.of("alpha", "beta")) assertTrue(switched.out.contains("lambda/" + f + "/bootstrap"), switched.out);
+
+        Proc after = build(s);
+        assertEquals(0, after.exit, after.toString());
+        assertTrue(after.err.contains(ADOPTED) && after.err.contains(zigB) && !after.err.contains(zigA), "zig b is what is recorded now: " + after.err);
+    }
+
+    @Test
     void aBuildThatFailsBeforeItsCargoCallStopsTheEarlyOne() throws IOException {
         Setup s = setup("early-cargo-fail");
         Proc first = build(s, "-p", "beta");

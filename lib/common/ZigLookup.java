@@ -13,8 +13,15 @@ import java.util.regex.Pattern;
 final class ZigLookup {
     private ZigLookup() {}
 
-    /** One place cargo-zigbuild looks. version: what `... version` printed, null when it did not answer. */
-    record Candidate(String shown, Path tool, String version, String problem) {
+    /**
+     * One place cargo-zigbuild looks. version: what `... version` printed, null when it did not answer; zig: the zig
+     * binary that answered (for `python -m ziglang`, the one the ziglang package execs), null when none did.
+     */
+    record Candidate(String shown, Path tool, String version, String problem, Path zig) {
+        Candidate(String shown, Path tool, String version, String problem) {
+            this(shown, tool, version, problem, null);
+        }
+
         boolean answered() {
             return version != null;
         }
@@ -46,12 +53,16 @@ final class ZigLookup {
     static Result find(Path dir, Map<String, String> env, long timeoutSeconds) {
         String python = python(env);
         List<Candidate> tried = new ArrayList<>();
-        tried.add(ask(dir, env, timeoutSeconds, python + " -m ziglang", python, "-m", "ziglang", "version"));
+        // What `python -m ziglang version` does (ziglang's __main__ execs the zig beside it), saying which zig first.
+        tried.add(ask(dir, env, timeoutSeconds, python + " -m ziglang", python, "-c", ZIGLANG));
         String zig = env.getOrDefault("CARGO_ZIGBUILD_ZIG_PATH", "zig");
         tried.add(ask(dir, env, timeoutSeconds, zig, zig, "version"));
         Candidate chosen = tried.stream().filter(c -> c.answered() && !c.tooOld()).findFirst().orElse(null);
         return new Result(chosen, tried);
     }
+
+    private static final String ZIGLANG = "import os, ziglang; z = os.path.join(os.path.dirname(ziglang.__file__), 'zig'); "
+            + "print(z, flush=True); os.execv(z, [z, 'version'])";
 
     private static Candidate ask(Path dir, Map<String, String> env, long timeoutSeconds, String shown, String program, String... args) {
         Path tool = Exec.which(program, env).orElse(null);
@@ -60,8 +71,12 @@ final class ZigLookup {
         cmd.addAll(List.of(args));
         try {
             Exec.Result r = Exec.captureRetried(dir, cmd, env, timeoutSeconds);
-            String line = r.out.strip().lines().findFirst().orElse("");
-            if (r.exit == 0 && majorMinor(line) != null) return new Candidate(shown, tool, line, null);
+            List<String> lines = r.out.strip().lines().toList();
+            // The python probe prints the zig it runs, then that zig's version; zig itself only the version.
+            boolean named = args.length > 0 && args[0].equals("-c");
+            String line = lines.size() > (named ? 1 : 0) ? lines.get(named ? 1 : 0) : "";
+            Path zig = named ? (lines.isEmpty() ? null : Path.of(lines.get(0))) : tool;
+            if (r.exit == 0 && majorMinor(line) != null) return new Candidate(shown, tool, line, null, zig);
             String said = Workspace.lastErrorLine(r.err.isBlank() ? r.out : r.err);
             return new Candidate(shown, tool, null, "exited with " + r.exit + ": " + said);
         } catch (Cli.UserError e) {

@@ -97,6 +97,20 @@ interface Builder<T> {
         return !inContainer();
     }
 
+    /**
+     * Variables that hand the build command what prepare() found, so that it does not look for it again; empty by
+     * default. They are not part of the plan: an early cargo (EarlyCargo) runs with last time's, and the build runs
+     * its call again when this build's prepare() finds something else (CargoBuild).
+     */
+    default Map<String, String> handoff(T found, Map<String, String> env) {
+        return Map.of();
+    }
+
+    /** The names handoff() may set. */
+    default java.util.Set<String> handoffNames() {
+        return java.util.Set.of();
+    }
+
     /** True when cargo runs somewhere else than this host (a container): the compile cache is then that place's. */
     default boolean inContainer() {
         return false;

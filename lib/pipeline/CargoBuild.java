@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 /**
  * The one cargo call per target, streamed live; with --json, stdout carries only the report, so cargo's goes to
  * stderr. Where the command does not need prepare()'s value, cargo starts at once and its output is held back
- * until the prerequisites pass (a no-op build then does not wait for the zig probe).
+ * until the prerequisites pass, unless the builder hands cargo what prepare() found (cargo-zigbuild's zig): then
+ * cargo starts once the probe has answered. An early cargo (EarlyCargo) runs with last time's handoff: a no-op
+ * build then does not wait for the probe at all, and a longer one runs again if the probe finds another zig.
  */
 final class CargoBuild<T> {
     private final PipelineContext c;
@@ -33,41 +35,58 @@ final class CargoBuild<T> {
         List<String> command = builder.command(plan, known);
         // The same call started before the options were parsed (EarlyCargo): only a host build without the compile
         // cache (whose counts are taken before cargo) in the folder main() started in.
+        boolean mayAdopt = early && topLevel && !c.cached() && !builder.inContainer();
         EarlyCargo adopted = null;
         String earlySaid = null;
-        if (early && topLevel && !c.cached() && !builder.inContainer()) {
-            EarlyCargo.Adoption a = EarlyCargo.adopt(plan.workspace().root, command, plan.env(), o.output.json);
+        // The builder's handoff (cargo-zigbuild's zig) the running cargo got: last time's for an adopted one.
+        Map<String, String> handoff = Map.of();
+        if (mayAdopt) {
+            EarlyCargo.Adoption a = EarlyCargo.adopt(plan.workspace().root, command, plan.env(), builder.handoffNames(), o.output.json);
             adopted = a.cargo();
             earlySaid = a.said();
+            handoff = a.handoff();
         } else {
             EarlyCargo.stopUnadopted();
         }
-        OutputGate out, errs;
-        CompletableFuture<Exec.Streamed> running;
+        Launched run;
         if (adopted != null) {
-            out = adopted.out;
-            errs = adopted.err;
-            running = adopted.started.done();
+            run = new Launched(adopted.out, adopted.err, adopted.started.done());
         } else {
-            OutputGate o1 = new OutputGate(o.output.json ? System.err : System.out), e1 = new OutputGate(System.err);
-            Runnable stop = () -> builder.stop(plan, prepared.ifFound());
-            running = CompletableFuture.supplyAsync(() -> Exec.stream(plan.workspace().root, command, plan.env(), o1, e1, stop));
-            out = o1;
-            errs = e1;
+            // A builder with a handoff waits for its probe before cargo starts: what it finds saves cargo more.
+            if (!builder.handoffNames().isEmpty()) handoff = builder.handoff(prepared.await(), plan.env());
+            run = launch(plan, command, handoff, mayAdopt);
         }
         try {
-            if (adopted == null || !succeededSoon(adopted)) prepared.await();
+            // An adopted cargo that ends well at once has shown the prerequisites are there, unless it had no handoff
+            // to reuse (the first run of this kind of call): then the probe runs, for the next call's handoff.
+            boolean soon = adopted != null && (!handoff.isEmpty() || builder.handoffNames().isEmpty()) && succeededSoon(adopted);
+            if (adopted != null && !soon) {
+                Map<String, String> found = builder.handoff(prepared.await(), plan.env());
+                if (!found.equals(handoff)) {
+                    // Last time's call got another zig than this build's probe finds (or none): run it with this one.
+                    adopted.stop();
+                    adopted = null;
+                    earlySaid = "the cargo call started before the options were read had another handoff (" + handoff + "): stopped it";
+                    handoff = found;
+                    run = launch(plan, command, handoff, true);
+                }
+            } else if (adopted == null) {
+                prepared.await();
+            }
         } catch (RuntimeException e) {
             // A missing prerequisite: stop the cargo that started early, and say only what is missing.
             ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
-            running.handle((r, t) -> r).join();
+            run.running().handle((r, t) -> r).join();
             throw e;
         }
+        OutputGate out = run.out(), errs = run.err();
+        CompletableFuture<Exec.Streamed> running = run.running();
         c.err().println(c.me() + ": " + steps.get(index).settingsLine());
         c.err().println(c.me() + ": building " + Report.plural(plan.functions().size(), "function") + " for " + plan.target().triple
                 + " (" + plan.profile() + ") with " + builder.label() + (o.verbose ? ": " + String.join(" ", command) : ""));
         if (o.verbose && earlySaid != null) c.err().println(c.me() + ": " + earlySaid);
-        Map<String, String> added = steps.get(index).added();
+        Map<String, String> added = new java.util.TreeMap<>(steps.get(index).added());
+        added.putAll(handoff);
         if (o.verbose && !added.isEmpty()) {
             c.err().println(c.me() + ": with " + added.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
         }
@@ -80,6 +99,18 @@ final class CargoBuild<T> {
         if (why != null) throw new Cli.UserError(ExitCode.MISSING_PREREQUISITE, why);
         throw Cli.UserError.buildFailed(r.exit, "the build step failed (" + builder.label() + " exited with " + r.exit
                 + "); the bootstraps in " + plan.lambdaDir() + " were left as they were");
+    }
+
+    private record Launched(OutputGate out, OutputGate err, CompletableFuture<Exec.Streamed> running) {}
+
+    /** Starts the planned call with the builder's handoff added, its output held back; recorded for an early start. */
+    private Launched launch(Builder.Plan plan, List<String> command, Map<String, String> handoff, boolean record) {
+        Map<String, String> env = new java.util.HashMap<>(plan.env());
+        env.putAll(handoff);
+        if (record) EarlyCargo.remember(plan.workspace().root, command, env, c.o().output.json);
+        OutputGate o1 = new OutputGate(c.o().output.json ? System.err : System.out), e1 = new OutputGate(System.err);
+        Runnable stop = () -> builder.stop(plan, prepared.ifFound());
+        return new Launched(o1, e1, CompletableFuture.supplyAsync(() -> Exec.stream(plan.workspace().root, command, env, o1, e1, stop)));
     }
 
     /**

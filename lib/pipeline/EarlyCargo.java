@@ -116,20 +116,36 @@ final class EarlyCargo {
     }
 
     /**
-     * The early cargo, if it is exactly the call the build planned; otherwise it is stopped, and null comes back. The
-     * planned call is recorded for the next run unless it is the one that was adopted.
+     * The early cargo, if it is exactly the call the build planned; otherwise it is stopped, and null comes back.
+     * handoffNames: variables the plan leaves to the builder's handoff (Builder.handoff); the early call's values
+     * for them count as planned, and come back in the adoption. The build records the call it runs (remember).
      */
-    static Adoption adopt(Path dir, List<String> command, Map<String, String> env, boolean outToErr) {
-        Call planned = new Call(dir, List.copyOf(command), new TreeMap<>(env), outToErr);
+    static Adoption adopt(Path dir, List<String> command, Map<String, String> env, java.util.Set<String> handoffNames, boolean outToErr) {
         EarlyCargo e = take();
-        if (e != null && e.call.same(planned)) return new Adoption(e, false);
-        if (e != null) e.stop();
-        write(planned);
-        return new Adoption(null, e != null);
+        if (e == null) return new Adoption(null, false, Map.of());
+        Map<String, String> planned = new TreeMap<>(env), handoff = new TreeMap<>();
+        for (String n : handoffNames) {
+            String v = e.call.env().get(n);
+            if (v != null && !env.containsKey(n)) {
+                planned.put(n, v);
+                handoff.put(n, v);
+            }
+        }
+        if (e.call.same(new Call(dir, List.copyOf(command), planned, outToErr))) return new Adoption(e, false, handoff);
+        e.stop();
+        return new Adoption(null, true, Map.of());
     }
 
-    /** cargo: the early call, adopted; else null, and stopped says whether one had started (and was not this build's). */
-    record Adoption(EarlyCargo cargo, boolean stopped) {
+    /** Records the call this build runs, for the next run's early start (only where adopt() was asked). */
+    static void remember(Path dir, List<String> command, Map<String, String> env, boolean outToErr) {
+        write(new Call(dir, List.copyOf(command), new TreeMap<>(env), outToErr));
+    }
+
+    /**
+     * cargo: the early call, adopted, with handoff (its values of the builder's handoff variables); else null, and
+     * stopped says whether one had started (and was not this build's).
+     */
+    record Adoption(EarlyCargo cargo, boolean stopped, Map<String, String> handoff) {
         String said() {
             if (cargo != null) return "cargo was started before the options were read (last time's call, and this build's)";
             return stopped ? "the cargo call started before the options were read was last time's, not this build's: stopped it" : null;
@@ -174,7 +190,8 @@ final class EarlyCargo {
         }
     }
 
-    private void stop() {
+    /** Stops it and everything it started, and waits for its end. */
+    void stop() {
         Process p = started.process();
         killTree(p);
         try {

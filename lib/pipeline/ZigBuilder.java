@@ -28,6 +28,28 @@ final class ZigBuilder implements Builder<ZigBuilder.Found> {
         return new Found(zig.chosen());
     }
 
+    /** cargo-zigbuild's own names for a zig it has found (its linker wrappers hand them to the cargo-zigbuild they run). */
+    static final String ZIG_COMMAND = "CARGO_ZIGBUILD_ZIG_COMMAND", ZIG_VERSION = "CARGO_ZIGBUILD_ZIG_VERSION";
+
+    /**
+     * The zig the probe found, handed to cargo-zigbuild: otherwise it runs `python3 -m ziglang version` twice and
+     * python again in each C compiler wrapper it tries, about half of a no-op build's cargo call (bench/README.md).
+     * Nothing when the caller set any of its zig variables, or the zig is unknown.
+     */
+    @Override
+    public Map<String, String> handoff(Found found, Map<String, String> env) {
+        if (found == null || found.zig().zig() == null || env.containsKey(ZIG_COMMAND) || env.containsKey(ZIG_VERSION)
+                || env.containsKey("CARGO_ZIGBUILD_ZIG_COMMAND_ARGS")) {
+            return Map.of();
+        }
+        return Map.of(ZIG_COMMAND, found.zig().zig().toString(), ZIG_VERSION, found.zig().version().strip());
+    }
+
+    @Override
+    public java.util.Set<String> handoffNames() {
+        return java.util.Set.of(ZIG_COMMAND, ZIG_VERSION);
+    }
+
     @Override
     public Map<String, String> toolVersions(Path dir, Map<String, String> env, Found found) {
         Map<String, String> v = Builder.super.toolVersions(dir, env, found);
