@@ -105,7 +105,8 @@ class EarlyCargoTest {
         }
         Files.writeString(which, a.toString());
         Path py = s.bin().resolve("python3");
-        Files.writeString(py, "#!/bin/sh\nPYTHONPATH=\"$(cat '" + which + "')\" exec '" + python + "' \"$@\"\n");
+        Path calls = dir.resolve("python-calls");
+        Files.writeString(py, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nPYTHONPATH=\"$(cat '" + which + "')\" exec '" + python + "' \"$@\"\n");
         Files.setPosixFilePermissions(py, PosixFilePermissions.fromString("rwxr-xr-x"));
         // alpha's build script sleeps when its trigger changes: a build that runs well past the moment a quick no-op ends.
         Path alpha = s.ws().resolve("alpha");
@@ -121,6 +122,10 @@ class EarlyCargoTest {
         Proc second = build(s);
         assertEquals(0, second.exit, second.toString());
         assertTrue(second.err.contains(ADOPTED) && second.err.contains(zigA), "a no-op adopts last time's call with its zig: " + second.err);
+        // The pinned cargo-zigbuild took the zig it was handed: it never ran `python3 -m ziglang` (the probe's one python ran once).
+        List<String> ran = Files.readAllLines(calls);
+        assertTrue(ran.stream().noneMatch(l -> l.contains("-m ziglang")), "cargo-zigbuild looked for zig itself: " + ran);
+        assertEquals(1, ran.size(), "the probe ran once, for the first build: " + ran);
 
         // Another zig now, and a build that runs long enough for the probe: the early call (zig a) is stopped and run with zig b.
         Files.writeString(which, b.toString());
