@@ -60,14 +60,15 @@ final class Pipeline<T> {
         Prerequisites<T> prepared = new Prerequisites<>(() -> builder.prepare(probeEnv));
         // With last time's cargo call already running, the check waits to see whether it is needed (CargoBuild).
         if (!(topLevel && EarlyCargo.pending())) prepared.start();
-        Workspace ws = workspace(s.manifest(), prepared);
+        // cargo metadata where the build runs it (the container build: in its image when the host has no cargo): the
+        // workspace's, and the crate lists' and their licences'.
+        UnaryOperator<List<String>> metadata = command -> builder.metadataCommand(s.manifest(), command, c.env(), prepared::await);
+        Workspace ws = workspace(s.manifest(), metadata, prepared);
         List<Workspace.Function> selected = Selection.select(spec, o, ws);
         BuildConfig cfg = BuildConfig.resolve(spec, o, ws, selected, c.cwd());
         cfg.warnings().forEach(c::warn);
         Tune tune = Tune.of(spec, o, cfg.disableOptimizations());
         boolean auditable = Sbom.auditable(c, builder);
-        // cargo metadata for the crate lists and their licences, where the build runs it (the container build: maybe in its image).
-        UnaryOperator<List<String>> metadata = command -> builder.metadataCommand(s.manifest(), command, c.env(), prepared::await);
         DepList.Writer lists = Sbom.writtenByTheBuild(c, auditable) ? new DepList.Writer(ws, c.env(), o.cargoArgs, metadata) : null;
         List<Planner.Step> steps = new ArrayList<>();
         for (Target t : cfg.targets()) steps.add(Planner.plan(c, ws, selected, t, tune, cfg, auditable));
@@ -113,9 +114,9 @@ final class Pipeline<T> {
         return new Settings(maxGlibc, maxSize, cpu, Workspace.findManifest(o.manifestPath, cwd));
     }
 
-    private Workspace workspace(Path manifest, Prerequisites<T> prepared) {
+    private Workspace workspace(Path manifest, UnaryOperator<List<String>> metadata, Prerequisites<T> prepared) {
         try {
-            return Workspace.load(manifest, c.env(), command -> builder.metadataCommand(manifest, command, c.env(), prepared::await));
+            return Workspace.load(manifest, c.env(), metadata);
         } catch (Cli.UserError e) {
             // A missing tool explains a failed cargo metadata better than cargo's own words: report it first.
             prepared.await();
