@@ -54,9 +54,9 @@ final class ZigLookup {
         String python = python(env);
         List<Candidate> tried = new ArrayList<>();
         // What `python -m ziglang version` does (ziglang's __main__ execs the zig beside it), saying which zig first.
-        tried.add(ask(dir, env, timeoutSeconds, python + " -m ziglang", python, "-c", ZIGLANG));
+        tried.add(ask(dir, env, timeoutSeconds, python + " -m ziglang", true, python, "-c", ZIGLANG));
         String zig = env.getOrDefault("CARGO_ZIGBUILD_ZIG_PATH", "zig");
-        tried.add(ask(dir, env, timeoutSeconds, zig, zig, "version"));
+        tried.add(ask(dir, env, timeoutSeconds, zig, false, zig, "version"));
         Candidate chosen = tried.stream().filter(c -> c.answered() && !c.tooOld()).findFirst().orElse(null);
         return new Result(chosen, tried);
     }
@@ -64,7 +64,8 @@ final class ZigLookup {
     private static final String ZIGLANG = "import os, ziglang; z = os.path.join(os.path.dirname(ziglang.__file__), 'zig'); "
             + "print(z, flush=True); os.execv(z, [z, 'version'])";
 
-    private static Candidate ask(Path dir, Map<String, String> env, long timeoutSeconds, String shown, String program, String... args) {
+    /** named: the command prints the zig it runs on a line before the version (else the program is that zig). */
+    private static Candidate ask(Path dir, Map<String, String> env, long timeoutSeconds, String shown, boolean named, String program, String... args) {
         Path tool = Exec.which(program, env).orElse(null);
         if (tool == null) return new Candidate(shown, null, null, program + " not found" + (program.contains("/") ? "" : " on PATH"));
         List<String> cmd = new ArrayList<>(List.of(tool.toString()));
@@ -72,8 +73,6 @@ final class ZigLookup {
         try {
             Exec.Result r = Exec.captureRetried(dir, cmd, env, timeoutSeconds);
             List<String> lines = r.out.strip().lines().toList();
-            // The python probe prints the zig it runs, then that zig's version; zig itself only the version.
-            boolean named = args.length > 0 && args[0].equals("-c");
             String line = lines.size() > (named ? 1 : 0) ? lines.get(named ? 1 : 0) : "";
             Path zig = named ? (lines.isEmpty() ? null : Path.of(lines.get(0))) : tool;
             if (r.exit == 0 && majorMinor(line) != null) return new Candidate(shown, tool, line, null, zig);
