@@ -153,9 +153,27 @@ final class Invoker {
             return new Instance(name, bootstrap, s, logs);
         }
 
+        /**
+         * Whether the function's process still runs. The JDK marks a child ended only once its reaper thread has run,
+         * which on a loaded machine can be after the process is gone: a warm instance killed between two invokes
+         * would get the next event and fail it, where Lambda starts a new one. /proc, where there is one, says at once
+         * (a zombie or a missing entry: ended).
+         */
         boolean alive() {
-            return process.process().isAlive();
+            Process p = process.process();
+            if (!p.isAlive()) return false;
+            if (!PROC.isDirectory()) return true;
+            try {
+                String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+                int end = stat.lastIndexOf(')');
+                char state = end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+                return state != 'Z' && state != 'X';
+            } catch (IOException e) {
+                return false;
+            }
         }
+
+        private static final java.io.File PROC = new java.io.File("/proc/self");
 
         /** Waits until the function asks for its first event: Ready, or how init failed. */
         Outcome init() {
