@@ -222,6 +222,36 @@ class PackagingTest {
         assertEquals(sha256sum(output), sha256sum(boot), "the tampered bootstrap was replaced by cargo's output");
     }
 
+    /** Two builds into one lambda folder: the second installs only once the first let go of the folder's lock. */
+    @Test
+    void aBuildWaitsForAnotherBuildInstallingIntoTheSameLambdaFolder() throws Exception {
+        assertEquals(0, LiteBuild.get().exit);
+        Path lambda = Repo.scratch("locked").resolve("lambda");
+        Files.createDirectories(lambda);
+        Path log = lambda.getParent().resolve("build.log");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lambda.resolve(".build-lambda.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock held = ch.lock();
+            ProcessBuilder pb = new ProcessBuilder(Repo.ROOT.resolve("jbang").toString(), "build-lambda@.", "--manifest-path", LiteBuild.MANIFEST_ARG,
+                    "--bin", "ws-connect", "--lambda-dir", lambda.toString()).directory(Repo.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(LiteBuild.env());
+            Process build = pb.start();
+            try {
+                GatewayServer.waitFor(build, log, java.util.regex.Pattern.compile("waiting for another build to finish installing into " + java.util.regex.Pattern.quote(lambda.toString())), "waiting");
+                assertFalse(Files.exists(lambda.resolve("ws-connect/bootstrap")), "installed while another build held the folder");
+                assertFalse(Files.exists(lambda.resolve("manifest.json")), "a manifest written while another build held the folder");
+                held.release();
+                assertTrue(build.waitFor(600, java.util.concurrent.TimeUnit.SECONDS), "the build did not finish");
+                assertEquals(0, build.exitValue(), Files.readString(log));
+            } finally {
+                build.descendants().forEach(ProcessHandle::destroyForcibly);
+                build.destroyForcibly();
+            }
+        }
+        assertTrue(Files.isExecutable(lambda.resolve("ws-connect/bootstrap")));
+        assertTrue(Files.readString(lambda.resolve("manifest.json")).contains("\"ws-connect\""));
+    }
+
     @Test
     void aTunedBuildPassesVerificationWithTheCpuFlag() {
         Path lambda = Repo.scratch("tuned").resolve("lambda");

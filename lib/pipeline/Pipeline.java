@@ -81,6 +81,14 @@ final class Pipeline<T> {
             for (int i = 0; i < steps.size(); i++) cargo.run(steps, i);
         });
 
+        try (LambdaDirLock installing = LambdaDirLock.acquire(c, cfg.lambdaDir())) {
+            return install(s, cfg, steps, lists, tools, metadata, tune, ws, cache);
+        }
+    }
+
+    /** verify -> install -> smoke -> report, under the lambda folder's lock: what the last build left is read and written again. */
+    private int install(Settings s, BuildConfig cfg, List<Planner.Step> steps, DepList.Writer lists, ToolVersions tools,
+                        UnaryOperator<List<String>> metadata, Tune tune, Workspace ws, CompileCache.Stats cache) {
         List<Verification.Built> built = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Map<String, BuildState.Entry> state = BuildState.read(cfg.lambdaDir()); // what the last build installed, read once
