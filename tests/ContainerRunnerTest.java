@@ -1,3 +1,4 @@
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.eclipsesource.json.Json;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the same rules as the sandbox (read-only /var/task, no host files, a sized /tmp), each failure with its rule named,
  * and no container left behind: after each run, and after the CLI itself is stopped mid-invocation.
  */
+@ResourceLock("misbehaving-functions") // these classes look for processes of the same functions by name
 class ContainerRunnerTest {
     static Map<String, String> env() {
         Map<String, String> e = new java.util.HashMap<>(ContainerImage.env());

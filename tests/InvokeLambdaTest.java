@@ -1,3 +1,4 @@
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * invoke-lambda for real: the ARM64 bootstraps that build-lambda made, run under qemu-user against the
  * embedded Runtime API, each outcome with its exit code, and nothing left running afterwards.
  */
+@ResourceLock("misbehaving-functions") // these classes look for processes of the same functions by name
 class InvokeLambdaTest {
     static final Pattern REPORT = Pattern.compile("(?m)^REPORT RequestId: [0-9a-f-]{36}\\tDuration: [0-9.]+ ms\\tBilled Duration: \\d+ ms"
             + "\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [0-9.]+ ms$");

@@ -1,3 +1,4 @@
+import org.junit.jupiter.api.parallel.Isolated;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * under qemu against the local AWS (moto's server) with the tables of examples/app.json, each item read back
  * through moto's own DynamoDB API; afterwards neither moto nor a function is left running.
  */
+@Isolated // it checks that no child of this JVM is left: no other class may run beside it
 class LocalAwsTest {
     static final String ID = "Mxb1tdIEoAMCJXw=";
 

@@ -1,3 +1,4 @@
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import org.junit.jupiter.api.Tag;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * writable and sized by --ephemeral-storage; each failure ends with the line naming the rule. --runner process, the
  * opt-out, sees this host as before.
  */
+@ResourceLock("misbehaving-functions") // these classes look for processes of the same functions by name
 class SandboxTest {
     static final Path EVENTS = Repo.ROOT.resolve("target/test-work/sandbox-events");
 

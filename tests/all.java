@@ -32,9 +32,9 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Runs every *Test class compiled into this script. Usage: ./jbang tests/all.java [--fast] [CLASS-NAME-REGEX]
+ * Runs every *Test class compiled into this script. Usage: ./jbang tests/all.java [--fast] [--jobs N] [CLASS-NAME-REGEX]
  * --fast runs only the tests tagged "fast" (no cargo, container or qemu; under a minute), for the edit-test loop;
- * the full run, without it, is the README's test command and CI's.
+ * the full run, without it, is the README's test command and CI's. --jobs N: classes run N at a time (default 2).
  * Exit code: 0 when nothing failed, 1 otherwise (and 1 when no test ran at all).
  */
 class All {
@@ -48,6 +48,28 @@ class All {
                 .selectors(DiscoverySelectors.selectClasspathRoots(Set.of(root)));
         java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(args));
         if (rest.remove("--fast")) req.filters(org.junit.platform.launcher.TagFilter.includeTags("fast"));
+        int jobs = 2;
+        int j = rest.indexOf("--jobs");
+        if (j >= 0) {
+            String n = j + 1 < rest.size() ? rest.remove(j + 1) : "";
+            rest.remove(j);
+            if (!n.matches("[1-9][0-9]{0,2}")) {
+                System.err.println("all: --jobs takes how many classes run at a time (1 or more), not '" + n + "'");
+                System.exit(2);
+            }
+            jobs = Integer.parseInt(n);
+        }
+        if (jobs > 1) {
+            // Classes two at a time (a class's own tests in order, in one thread): much of the suite waits on a
+            // child (qemu, a browser, a server, a JVM start) rather than using both cores.
+            req.configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "same_thread")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(jobs))
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.max-pool-size", Integer.toString(jobs))
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.saturate", "true");
+        }
         String filter = rest.isEmpty() ? ".*Test" : rest.get(0);
         req.filters(org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns(filter));
         LauncherDiscoveryRequest request = req.build();
