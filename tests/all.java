@@ -42,6 +42,19 @@ class All {
         return id.isContainer() && id.getSource().filter(src -> src instanceof org.junit.platform.engine.support.descriptor.ClassSource).isPresent();
     }
 
+    /**
+     * Each catalog alias built (and its launch line kept) once, one at a time, before classes run side by side: JBang
+     * does not lock its jar cache, and two processes building one uncached script at once can break each other's
+     * build (jbangdev/jbang#2445). `--help` builds, and starts the script once.
+     */
+    static void prebuild() throws Exception {
+        Path catalog = Repo.ROOT.resolve("jbang-catalog.json");
+        for (String alias : com.eclipsesource.json.Json.parse(java.nio.file.Files.readString(catalog)).asObject().get("aliases").asObject().names()) {
+            Proc p = Proc.jbang(java.util.Map.of("NO_COLOR", "1"), alias + "@.", "--help");
+            if (p.exit != 0) System.out.println("  note  " + alias + "@. --help exited " + p.exit + " before the run: " + p.err.strip());
+        }
+    }
+
     public static void main(String... args) throws Exception {
         Path root = Path.of(All.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         LauncherDiscoveryRequestBuilder req = LauncherDiscoveryRequestBuilder.request()
@@ -59,6 +72,7 @@ class All {
             }
             jobs = Integer.parseInt(n);
         }
+        if (jobs > 1) prebuild();
         if (jobs > 1) {
             // Classes two at a time (a class's own tests in order, in one thread): much of the suite waits on a
             // child (qemu, a browser, a server, a JVM start) rather than using both cores.
