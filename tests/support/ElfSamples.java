@@ -106,22 +106,19 @@ final class ElfSamples {
         }
     }
 
-    /** Runs verify-elf (Cli.run) in this JVM, keeping what it prints instead of showing it. */
-    static synchronized Run verifyElf(String... args) {
-        java.io.PrintStream out = System.out, err = System.err;
-        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(), e = new java.io.ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new java.io.PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new java.io.PrintStream(e, true, StandardCharsets.UTF_8));
-            code = Cli.run(new VerifyElfCommand(), args);
-        } finally {
-            System.out.flush();
-            System.err.flush();
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    /**
+     * Runs verify-elf (Cli's command line) in this JVM, its output into writers of its own: System.out is the whole
+     * JVM's, and other classes' tests run beside this one.
+     */
+    static Run verifyElf(String... args) {
+        java.io.StringWriter o = new java.io.StringWriter(), e = new java.io.StringWriter();
+        picocli.CommandLine cl = Cli.commandLine(new VerifyElfCommand());
+        cl.setOut(new java.io.PrintWriter(o, true));
+        cl.setErr(new java.io.PrintWriter(e, true));
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return new Run(code, o.toString(), e.toString());
     }
 
     // ------------------------------------------------------------------ building
