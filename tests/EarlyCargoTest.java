@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class EarlyCargoTest {
     private static final String ADOPTED = "cargo was started before the options were read (last time's call, and this build's)";
+    private static final String CHECKED_BESIDE = "the prerequisites were checked beside it";
     private static final String STOPPED = "was last time's, not this build's: stopped it";
 
     /** Two std-only functions; PATH begins with bin (empty unless a test puts something there). */
@@ -125,7 +126,11 @@ class EarlyCargoTest {
         // The pinned cargo-zigbuild took the zig it was handed: it never ran `python3 -m ziglang` (the probe's one python ran once).
         List<String> ran = Files.readAllLines(calls);
         assertTrue(ran.stream().noneMatch(l -> l.contains("-m ziglang")), "cargo-zigbuild looked for zig itself: " + ran);
-        assertEquals(1, ran.size(), "the probe ran once, for the first build: " + ran);
+        // The no-op skips the probe when its cargo ends within CargoBuild.SOON_MS; on a loaded machine it may not, and
+        // then it says so and probes beside it: never a probe that was not needed, never one it does not say.
+        int probes = second.err.contains(CHECKED_BESIDE) ? 2 : 1;
+        assertTrue(ran.stream().allMatch(l -> l.startsWith("-c import os, ziglang")), "only the probe ran python: " + ran);
+        assertEquals(probes, ran.size(), "the probe ran for the first build" + (probes == 2 ? " and beside the slow no-op: " : " only: ") + ran);
 
         // Another zig now, and a build that runs long enough for the probe: the early call (zig a) is stopped and run with zig b.
         Files.writeString(which, b.toString());

@@ -61,6 +61,8 @@ final class CargoBuild<T> {
             // to reuse (the first run of this kind of call): then the probe runs, for the next call's handoff.
             boolean soon = adopted != null && (!handoff.isEmpty() || builder.handoffNames().isEmpty()) && succeededSoon(adopted);
             if (adopted != null && !soon) {
+                earlySaid = (earlySaid == null ? "" : earlySaid + "; ") + "it was still running after " + SOON_MS
+                        + " ms, or had no handoff: the prerequisites were checked beside it";
                 Map<String, String> found = builder.handoff(prepared.await(), plan.env());
                 if (!found.equals(handoff)) {
                     // Last time's call got another zig than this build's probe finds (or none): run it with this one.
