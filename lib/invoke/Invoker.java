@@ -326,9 +326,18 @@ final class Invoker {
         try (Instance i = Instance.start(name, bootstrap, s, logs)) {
             Outcome init = i.init();
             if (!(init instanceof Ready) || event == null) return i.initRun(init);
-            return i.invoke(event, true, null, listener);
+            Run r = i.invoke(event, true, null, listener);
+            // One event, then the process is stopped: once the runtime asked for its next event (the invocation's
+            // end), so that what it logs after its answer is shown; at most SETTLE_MS after the answer.
+            if (r.outcome() instanceof Answered || r.outcome() instanceof Failed || r.outcome() instanceof Streamed) {
+                i.api.awaitNextCalls(2, SETTLE_MS, i::alive);
+            }
+            return r;
         }
     }
+
+    /** How long a one-event run waits, after the answer, for the runtime to ask for its next event. */
+    static final long SETTLE_MS = 2000;
 
     /** The first of the futures' values, or null when none completed in time. */
     static Object await(CompletableFuture<Object> any, long timeoutMillis) {

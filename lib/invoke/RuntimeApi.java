@@ -134,7 +134,36 @@ final class RuntimeApi implements AutoCloseable {
         }
     }
 
+    /** How many times the runtime has asked for an event (GET invocation/next), and a monitor for those who wait on it. */
+    private int nextCalls;
+
+    /**
+     * Waits until the runtime has asked for n events in all, the process ended (alive false) or millis passed; true
+     * when it asked. An invocation ends, for Lambda, when the runtime asks for its next event: what it logs after its
+     * answer (a 413 it was told, say) is still the invocation's.
+     */
+    boolean awaitNextCalls(int n, long millis, java.util.function.BooleanSupplier alive) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        synchronized (this) {
+            while (nextCalls < n) {
+                long left = (end - System.nanoTime()) / 1_000_000L;
+                if (left <= 0 || !alive.getAsBoolean()) return false;
+                try {
+                    wait(Math.min(left, 50));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     private void next(HttpExchange x) throws IOException {
+        synchronized (this) {
+            nextCalls++;
+            notifyAll();
+        }
         ready.complete(System.nanoTime());
         Event e;
         try {
