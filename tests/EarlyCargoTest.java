@@ -27,10 +27,7 @@ class EarlyCargoTest {
     private static Setup setup(String name) throws IOException {
         Path dir = Repo.scratch(name), ws = dir.resolve("ws"), bin = dir.resolve("bin"), cache = dir.resolve("cache");
         Files.createDirectories(bin);
-        Files.createDirectories(ws);
-        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"alpha\", \"beta\"]\n");
-        Fixtures.writePackage(ws.resolve("alpha"), "alpha", "", "src/main.rs", "fn main() { println!(\"alpha\"); }\n");
-        Fixtures.writePackage(ws.resolve("beta"), "beta", "", "src/main.rs", "fn main() { println!(\"beta\"); }\n");
+        Fixtures.twoStdFunctions(ws);
         Map<String, String> env = new HashMap<>();
         env.put("XDG_CACHE_HOME", cache.toString());
         env.put("CARGO_TARGET_DIR", dir.resolve("target").toString());

@@ -14,6 +14,11 @@ final class CargoConfig {
     private CargoConfig() {}
 
     static List<Path> files(Path dir, Map<String, String> env) {
+        return candidates(dir, env).stream().filter(Files::isRegularFile).toList();
+    }
+
+    /** Every file cargo would read as config for a folder, whether it is there or not, nearest first. */
+    static List<Path> candidates(Path dir, Map<String, String> env) {
         List<Path> files = new ArrayList<>();
         for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
             files.add(d.resolve(".cargo/config.toml"));
@@ -22,7 +27,7 @@ final class CargoConfig {
         Path home = RustHomes.cargo(env);
         files.add(home.resolve("config.toml"));
         files.add(home.resolve("config"));
-        return files.stream().distinct().filter(Files::isRegularFile).toList();
+        return files.stream().distinct().toList();
     }
 
     static String read(Path f) {

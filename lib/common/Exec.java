@@ -169,7 +169,8 @@ final class Exec {
         return Optional.empty();
     }
 
-    private static final class Tee extends OutputStream {
+    /** Writes to both streams. */
+    static final class Tee extends OutputStream {
         private final OutputStream a, b;
 
         Tee(OutputStream a, OutputStream b) {

@@ -28,9 +28,12 @@ final class Workspace {
     final Map<String, JsonValue> packageMetadata;
     /** [workspace.metadata] (JSON null when there is none). */
     final JsonValue workspaceMetadata;
+    /** What cargo metadata printed, as it printed it: a repeated no-op build (Replay) checks a fresh answer against it. */
+    final String metadataJson;
 
     private Workspace(Path root, Path targetDir, String manifestPackage, List<Function> functions, List<String> packages,
-                      Map<String, Path> packageDirs, Map<String, JsonValue> packageMetadata, JsonValue workspaceMetadata) {
+                      Map<String, Path> packageDirs, Map<String, JsonValue> packageMetadata, JsonValue workspaceMetadata, String metadataJson) {
+        this.metadataJson = metadataJson;
         this.packageDirs = packageDirs;
         this.packageMetadata = packageMetadata;
         this.workspaceMetadata = workspaceMetadata;
@@ -59,9 +62,14 @@ final class Workspace {
                 + " or any folder above it: run this inside a Cargo workspace, or pass --manifest-path PATH/Cargo.toml");
     }
 
+    /** The cargo metadata call a workspace is read with (run in the manifest's folder). */
+    static List<String> metadataCommand(Path manifest) {
+        return List.of("cargo", "metadata", "--format-version", "1", "--no-deps", "--manifest-path", manifest.toString());
+    }
+
     /** runner: where cargo metadata runs (the container build may run it in its container). */
     static Workspace load(Path manifest, Map<String, String> env, UnaryOperator<List<String>> runner) {
-        List<String> cmd = runner.apply(List.of("cargo", "metadata", "--format-version", "1", "--no-deps", "--manifest-path", manifest.toString()));
+        List<String> cmd = runner.apply(metadataCommand(manifest));
         Exec.Result r = Exec.capture(manifest.getParent(), cmd, env, 300);
         if (r.exit != 0) {
             throw new Cli.UserError(ExitCode.USAGE, "cargo metadata failed for " + manifest + ": " + lastErrorLine(r.err));
@@ -99,7 +107,7 @@ final class Workspace {
         }
         return new Workspace(root, target, manifestPackage, List.copyOf(functions), List.copyOf(packages),
                 java.util.Collections.unmodifiableMap(dirs), java.util.Collections.unmodifiableMap(pkgMeta),
-                meta.get("metadata") == null ? Json.NULL : meta.get("metadata"));
+                meta.get("metadata") == null ? Json.NULL : meta.get("metadata"), metadataJson);
     }
 
     /** cargo's own words for what went wrong: its last `error:` line, else its last line. */

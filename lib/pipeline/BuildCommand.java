@@ -19,12 +19,17 @@ abstract class BuildCommand implements Callable<Integer> {
 
     /**
      * main() of a build script whose cargo call runs on the host: starts last time's cargo call at once when this
-     * run is the same as that one (EarlyCargo), then parses the options and builds.
+     * run is the same as that one (EarlyCargo); repeats a no-op build's report when nothing it read changed (Replay);
+     * else parses the options and builds.
      */
     static int runEarly(String me, BuildCommand command, String... args) {
         EarlyCargo.start(me, args);
         try {
-            return Cli.run(command, args);
+            int replayed = Replay.tryReplay(me);
+            if (replayed >= 0) return replayed;
+            CommandLine cl = Cli.commandLine(command);
+            Replay.capture(cl);
+            return cl.execute(args);
         } finally {
             EarlyCargo.stopUnadopted();
         }

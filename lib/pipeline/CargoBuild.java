@@ -93,6 +93,7 @@ final class CargoBuild<T> {
             c.err().println(c.me() + ": with " + added.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
         }
         c.err().flush();
+        if (topLevel && index == 0) Replay.cargoShown();
         out.open();
         errs.open();
         Exec.Streamed r = Pipeline.await(running);
@@ -121,17 +122,8 @@ final class CargoBuild<T> {
      * probe's python start). Otherwise they are, as for any build, before its output is shown.
      */
     private static boolean succeededSoon(EarlyCargo adopted) {
-        long left = SOON_MS - (System.nanoTime() - adopted.startedAt) / 1_000_000;
-        try {
-            return adopted.started.done().get(Math.max(0, left), java.util.concurrent.TimeUnit.MILLISECONDS).exit == 0;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return false;
-        }
+        Exec.Streamed r = adopted.endedBy(adopted.startedAt + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SOON_MS));
+        return r != null && r.exit == 0;
     }
 
     /** How long an adopted cargo may run (from its start) before the prerequisites are checked beside it. */

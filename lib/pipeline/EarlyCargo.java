@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * holds its output back. Once the build has planned its own call (after picocli, cargo metadata and the settings),
  * CargoBuild adopts the early one if it is the same program, arguments, folder and environment, and stops it
  * otherwise (then the planned call runs, and is recorded for next time). A no-op build then waits for cargo once,
- * not for the JVM's planning and then cargo. The record lives in the user's cache folder (one small file per folder
- * and argument list); BUILD_LAMBDA_NO_EARLY_CARGO=1 turns this off. An early start only ever saves time: whatever
+ * not for the JVM's planning and then cargo. The record lives in the user's cache folder (one small file per folder,
+ * argument list and environment); BUILD_LAMBDA_NO_EARLY_CARGO=1 turns this off. An early start only ever saves time: whatever
  * goes wrong with it (no record, an unreadable one, a program that does not start) leaves the build as it would
  * have been without it.
  */
@@ -98,6 +98,8 @@ final class EarlyCargo {
             Map<String, String> base = new TreeMap<>(System.getenv());
             long h = 1125899906842597L;
             for (String s : concat(cwd, args)) h = 31 * h + s.hashCode() * 17L + s.length();
+            // The environment too: runs that differ only in it (a pnpm script and a shell, a setting tried) keep a record each.
+            for (Map.Entry<String, String> e : base.entrySet()) h = 31 * h + e.getKey().hashCode() * 17L + e.getValue().hashCode();
             Key k = new Key(cacheDir(base).resolve(new StringBuilder(me).append('-').append(Long.toHexString(h)).toString()), cwd,
                     List.of(args), base);
             key = k;
@@ -157,6 +159,41 @@ final class EarlyCargo {
         joinStarting();
         synchronized (EarlyCargo.class) {
             return running != null;
+        }
+    }
+
+    /** The file this run's call is recorded in (whether or not it exists yet); null when there is no early start. */
+    static Path recordFile() {
+        joinStarting();
+        Key k = key;
+        return k == null ? null : k.file();
+    }
+
+    /** The early cargo still waiting for adoption, left where it is (Replay looks before it takes); null when none. */
+    static EarlyCargo peek() {
+        joinStarting();
+        synchronized (EarlyCargo.class) {
+            return running;
+        }
+    }
+
+    /** Takes the early cargo for a repeated report (Replay), as adopt() would: nobody else adopts or stops it then. */
+    static EarlyCargo takeForReplay() {
+        return take();
+    }
+
+    /** Its end, if it ends by untilNanos (System.nanoTime()); null if it is still running then. */
+    Exec.Streamed endedBy(long untilNanos) {
+        long left = Math.max(0, untilNanos - System.nanoTime());
+        try {
+            return started.done().get(left, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return null;
         }
     }
 
@@ -368,24 +405,24 @@ final class EarlyCargo {
         return new Call(dir, command, env, d.readBoolean());
     }
 
-    private static void str(DataOutputStream d, String s) throws IOException {
+    static void str(DataOutputStream d, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         d.writeInt(b.length);
         d.write(b);
     }
 
-    private static String str(DataInputStream d) throws IOException {
+    static String str(DataInputStream d) throws IOException {
         int n = d.readInt();
         if (n < 0 || n > (1 << 24)) throw new IOException("not a record");
         return new String(d.readNBytes(n), StandardCharsets.UTF_8);
     }
 
-    private static void list(DataOutputStream d, List<String> l) throws IOException {
+    static void list(DataOutputStream d, List<String> l) throws IOException {
         d.writeInt(l.size());
         for (String s : l) str(d, s);
     }
 
-    private static List<String> list(DataInputStream d) throws IOException {
+    static List<String> list(DataInputStream d) throws IOException {
         int n = d.readInt();
         if (n < 0 || n > (1 << 16)) throw new IOException("not a record");
         List<String> l = new ArrayList<>(n);

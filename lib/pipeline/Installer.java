@@ -19,7 +19,10 @@ final class Installer {
      * Binaries, included files, zips and the manifest staged next to their places, sizes checked, then all renamed
      * into place; included files an earlier build copied and this one does not are removed after that.
      */
-    static List<Report.Row> install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, Map<String, BuildState.Entry> before, long maxSize,
+    /** The rows of the report; unchanged: this build left the lambda folder's content as it found it (a no-op). */
+    record Installed(List<Report.Row> rows, boolean unchanged) {}
+
+    static Installed install(PipelineContext c, BuildConfig cfg, List<Verification.Built> built, Map<String, BuildState.Entry> before, long maxSize,
                                     ToolVersions tools, String buildRecord, UnaryOperator<List<String>> metadata) {
         Path lambdaDir = cfg.lambdaDir();
         boolean severalArches = cfg.targets().size() > 1;
@@ -30,6 +33,7 @@ final class Installer {
         // Staged files keep their inode and mtime through the rename: their identities are recorded once all are in place.
         Map<String, Staged> staged = new java.util.LinkedHashMap<>();
         Map<String, List<String>> copied = new HashMap<>();
+        boolean changed = false;
         Map<String, String> zipEntryOf = new HashMap<>(), cpuOf = new HashMap<>();
         Sbom.Writer sboms = new Sbom.Writer(c.env(), metadata, built.stream().map(b -> b.plan().target().cargoTriple).distinct().toList());
         try (Install.Staging staging = new Install.Staging()) {
@@ -49,10 +53,15 @@ final class Installer {
                     Report.Zip zip = p.zip() ? new Report.Zip(zipDest, prev.zip().size(), prev.zipSha256()) : null;
                     // Its SBOM too, unless it went missing since: then it is written again.
                     Path sbomFile = Sbom.fileFor(dest);
-                    Sbom.Ref sbom = b.info().depList == null ? null : Files.isRegularFile(sbomFile) ? new Sbom.Ref(sbomFile, sha256(sbomFile))
+                    boolean sbomThere = Files.isRegularFile(sbomFile);
+                    Sbom.Ref sbom = b.info().depList == null ? null : sbomThere ? new Sbom.Ref(sbomFile, sha256(sbomFile))
                             : sboms.stage(staging, b.plan().workspace(), b.output(), b.info(), dest, prev.sha256());
+                    if (sbom == null ? sbomThere : !sbomThere) changed = true;
                     row = new Report.Row(p, b.plan().target(), dest, b.info(), prev.sha256(), zip, List.of(), null, sbom);
-                    if (!java.util.Objects.equals(prev.cpu(), b.cpuChecked())) after.put(key, prev.withCpu(b.cpuChecked()));
+                    if (!java.util.Objects.equals(prev.cpu(), b.cpuChecked())) {
+                        after.put(key, prev.withCpu(b.cpuChecked()));
+                        changed = true;
+                    }
                 } else {
                     Fresh f = stageFresh(staging, b, place, lambdaDir, epoch, sboms);
                     row = f.row();
@@ -66,7 +75,8 @@ final class Installer {
             }
             if (!failures.isEmpty()) throw Pipeline.rejected(failures, "are too large", lambdaDir);
             // Nothing installed afresh (a no-op build): the manifest's recorded tool versions still describe what is in place.
-            stageManifest(staging, lambdaDir, rows, staged.isEmpty() ? tools.forUnchanged(lambdaDir) : tools.get(), buildRecord);
+            changed |= stageManifest(staging, lambdaDir, rows, staged.isEmpty() ? tools.forUnchanged(lambdaDir) : tools.get(), buildRecord);
+            changed |= !staged.isEmpty();
             for (Report.Row r : rows) {
                 String key = lambdaDir.relativize(r.bootstrap()).toString();
                 Staged s = staged.get(key);
@@ -76,7 +86,11 @@ final class Installer {
                         zipEntryOf.get(key), copied.getOrDefault(key, List.of()), cpuOf.get(key)));
             }
             String state = BuildState.render(after);
-            staging.stage(lambdaDir.resolve(BuildState.FILE), tmp -> Files.writeString(tmp, state));
+            // A file whose content is already there is left as it is: a no-op build writes nothing.
+            if (!sameText(lambdaDir.resolve(BuildState.FILE), state)) {
+                changed = true;
+                staging.stage(lambdaDir.resolve(BuildState.FILE), tmp -> Files.writeString(tmp, state));
+            }
             staging.commit();
         }
         // A binary built without a dependency list (--no-sbom, no cargo-auditable) keeps no SBOM of an older build.
@@ -90,7 +104,15 @@ final class Installer {
                 if (!now.getValue().contains(old)) Install.deleteQuietly(lambdaDir.resolve(old));
             }
         }
-        return rows;
+        return new Installed(rows, !changed);
+    }
+
+    private static boolean sameText(Path file, String text) {
+        try {
+            return Files.isRegularFile(file) && Files.readString(file).equals(text);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** What stageFresh staged: the row, the staged bootstrap and zip (null without one), the files copied next to it. */
@@ -130,8 +152,11 @@ final class Installer {
         return new Fresh(row, boot, zipTmp, copied);
     }
 
-    /** manifest.json: this build's rows, and the entries of binaries not built now that are still in place. */
-    static void stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions, String buildRecord) {
+    /**
+     * manifest.json: this build's rows, and the entries of binaries not built now that are still in place; staged
+     * only when that differs from the one in place (returns whether it was).
+     */
+    static boolean stageManifest(Install.Staging staging, Path lambdaDir, List<Report.Row> rows, Map<String, String> versions, String buildRecord) {
         Manifest.Entries kept = Manifest.kept(lambdaDir, rows.stream().map(r -> lambdaDir.relativize(r.bootstrap()).toString()).collect(Collectors.toSet()),
                 rows.stream().filter(r -> !r.isExtension()).map(r -> r.function().name()).collect(Collectors.toSet()),
                 rows.stream().filter(Report.Row::isExtension).map(r -> r.function().name()).collect(Collectors.toSet()));
@@ -140,7 +165,9 @@ final class Installer {
         functions.addAll(kept.functions());
         extensions.addAll(kept.extensions());
         String manifest = Manifest.render(functions, extensions, versions, buildRecord);
+        if (sameText(lambdaDir.resolve(Manifest.FILE), manifest)) return false;
         staging.stage(lambdaDir.resolve(Manifest.FILE), tmp -> Files.writeString(tmp, manifest));
+        return true;
     }
 
     static String sha256(Path file) {

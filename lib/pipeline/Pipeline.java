@@ -43,6 +43,7 @@ final class Pipeline<T> {
     static int run(CommandLine.Model.CommandSpec spec, BuildOptions o, Builder<?> builder) {
         if (o.reproduce != null) {
             EarlyCargo.stopUnadopted();
+            Replay.forget();
             return Reproduce.run(spec, o, builder);
         }
         return new Pipeline<>(spec, o, builder, Path.of("").toAbsolutePath(), Map.of(), true).run();
@@ -96,17 +97,45 @@ final class Pipeline<T> {
         if (!failures.isEmpty()) throw rejected(failures, "failed verification", cfg.lambdaDir());
 
         String record = BuildRecord.json(spec, cfg.lambdaDir(), ws.root, s.manifest(), c.cwd(), cfg.profile(), cfg.targets(), tune, steps);
-        List<Report.Row> rows = Installer.install(c, cfg, built, state, s.maxSize(), tools, record, metadata);
+        Installer.Installed installed = Installer.install(c, cfg, built, state, s.maxSize(), tools, record, metadata);
+        List<Report.Row> rows = installed.rows();
         List<String> smokeFailures = new ArrayList<>();
         if (o.smoke || o.smokeEvents != null) rows = SmokeCheck.run(c, cfg.lambdaDir(), rows, tools, record, smokeFailures);
 
         Report.print(spec.commandLine().getOut(), o.output.json, builder.label(), steps.stream().map(Planner.Step::plan).toList(), rows, cache);
+        if (topLevel && installed.unchanged() && smokeFailures.isEmpty() && replayable(steps, cache)) {
+            Replay.save(replayInputs(s.manifest(), ws), s.manifest(), ws.metadataJson, built.stream().map(Verification.Built::output).toList(),
+                    cfg.lambdaDir());
+        }
         if (!smokeFailures.isEmpty()) {
             throw new Cli.UserError(ExitCode.CHECK_FAILED, smokeFailures.stream().map(f -> "FAIL smoke " + f).collect(Collectors.toList()),
                     Report.plural(smokeFailures.size(), "function") + " failed the smoke check; the bootstraps in " + cfg.lambdaDir()
                             + " are installed (they are what was built), and the report and manifest.json mark them");
         }
         return ExitCode.OK.code;
+    }
+
+    /** A build whose no-op the next run may repeat from its record (Replay): one host cargo call, nothing asked beside it. */
+    private boolean replayable(List<Planner.Step> steps, CompileCache.Stats cache) {
+        return steps.size() == 1 && !c.cached() && cache == null && !builder.inContainer() && !builder.commandNeedsPrepared() && !o.verbose
+                && !o.clean && !o.smoke && o.smokeEvents == null;
+    }
+
+    /**
+     * What the plan read beside cargo metadata's answer: the manifest and those a search from here would have found
+     * instead, the root's Cargo.toml (its profiles), Cargo.lock, cargo's config files here and at the root (present or
+     * not), the root's rust-toolchain files.
+     */
+    private List<Path> replayInputs(Path manifest, Workspace ws) {
+        List<Path> in = new ArrayList<>(List.of(manifest, ws.root.resolve("Cargo.toml"), ws.root.resolve("Cargo.lock"),
+                ws.root.resolve("rust-toolchain.toml"), ws.root.resolve("rust-toolchain")));
+        if (o.manifestPath == null) {
+            for (Path d = cwd.toAbsolutePath().normalize(); d != null && !d.equals(manifest.getParent()); d = d.getParent()) in.add(d.resolve("Cargo.toml"));
+        }
+        in.addAll(CargoConfig.candidates(cwd, c.env()));
+        in.addAll(CargoConfig.candidates(ws.root, c.env()));
+        in.addAll(CargoConfig.candidates(manifest.getParent(), c.env()));
+        return in.stream().distinct().toList();
     }
 
     private Settings settings() {

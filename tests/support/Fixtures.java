@@ -21,6 +21,13 @@ final class Fixtures {
         Files.writeString(dir.resolve(sourceFile), source);
     }
 
+    /** A workspace of two std-only functions, alpha and beta, each printing its name. */
+    static void twoStdFunctions(Path ws) throws IOException {
+        Files.createDirectories(ws);
+        Files.writeString(ws.resolve("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"alpha\", \"beta\"]\n");
+        for (String f : java.util.List.of("alpha", "beta")) writePackage(ws.resolve(f), f, "", "src/main.rs", "fn main() { println!(\"" + f + "\"); }\n");
+    }
+
     static Path realCargoZigbuild() {
         // pyenv puts a shim on PATH; the real program sits beside the python that installed it.
         Proc w = Proc.run(Repo.ROOT, "python3", "-c", "import sysconfig; print(sysconfig.get_path('scripts'))");
