@@ -8,6 +8,8 @@
 #   bare       the exact cargo call build-lambda makes (command and variables from its --verbose lines)
 #   noop       ./jbang build-lambda@. --manifest-path MANIFEST, nothing changed (the defaults: last time's cargo call
 #              starts before the options are read, docs/guides/building.md)
+#   noreplay   the same no-op planned, verified and installed again: the recorded no-op not repeated
+#              (BUILD_LAMBDA_NO_REPLAY=1; the early start still on)
 #   noearly    the same no-op with that early start off (BUILD_LAMBDA_NO_EARLY_CARGO=1)
 #   noarchive  the same no-op with JBang's own //CDS archive only (JBANG_WRAPPER_NO_ARCHIVE=1)
 #   base       the same no-op from another checkout (BASE=DIR, e.g. `git worktree add` of an older commit),
@@ -41,13 +43,14 @@ run_verify() { ./jbang verify-elf@. "$bootstrap"; }
 run_version() { ./jbang build-lambda@. --version; }
 run_bare() { (cd "$ws_dir" && env "${vars[@]}" "${sel[@]}" ${config:+--config "$config"}); }
 run_noop() { ./jbang build-lambda@. --manifest-path "$manifest"; }
+run_noreplay() { BUILD_LAMBDA_NO_REPLAY=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_noearly() { BUILD_LAMBDA_NO_EARLY_CARGO=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_noarchive() { JBANG_WRAPPER_NO_ARCHIVE=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_base() { JBANG_CACHE_DIR="$PWD/target/bench-startup/base-jbang-cache" "$BASE/jbang" build-lambda@"$BASE" --manifest-path "$manifest"; }
 run_jbang() { JBANG_WRAPPER_NO_CACHE=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 names=()
 [ -n "${BASE:-}" ] || skip+=" base "
-for n in java verify version bare noop noearly noarchive base jbang; do [[ "$skip" == *" $n "* ]] || names+=("$n"); done
+for n in java verify version bare noop noreplay noearly noarchive base jbang; do [[ "$skip" == *" $n "* ]] || names+=("$n"); done
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 declare -A t c
