@@ -196,16 +196,29 @@ final class FunctionProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the process and what it started, then shows what it printed before: the pump reads the pipe to its end.
+     * The kill goes through ProcessHandle, not Process.destroyForcibly(), which also closes the process's output
+     * stream: the lines still in the pipe (an extension's SHUTDOWN line, a function's last log line) were lost.
+     */
     @Override
     public void close() {
         plan.cleanup().run();
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
             pump.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (pump.isAlive()) {
+            // something outside this process tree still holds the pipe open: stop reading it
+            try {
+                process.getInputStream().close();
+            } catch (IOException ignored) {
+                // closed already
+            }
         }
         sampler.interrupt();
     }
