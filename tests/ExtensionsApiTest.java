@@ -123,6 +123,42 @@ class ExtensionsApiTest {
         }
     }
 
+    /**
+     * An extension that asks for its next event again the moment it has read one (two requests of it waiting at
+     * once) gets each event once: the INVOKE to one request, the SHUTDOWN queued after it to the other.
+     */
+    @Test
+    void twoWaitingRequestsOfOneExtensionGetEachEventOnce() throws Exception {
+        PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (RuntimeApi api = new RuntimeApi()) {
+            ExtensionsApi ext = new ExtensionsApi(api, "fn", java.util.Set.of("probe"), log);
+            String base = "http://" + api.address() + ExtensionsApi.PREFIX;
+            HttpResponse<String> ok = call("POST", base + "register", "{\"events\":[\"INVOKE\",\"SHUTDOWN\"]}", "Lambda-Extension-Name", "probe");
+            assertEquals(200, ok.statusCode(), ok.body());
+            String id = ok.headers().firstValue("Lambda-Extension-Identifier").orElseThrow();
+            HttpRequest next = HttpRequest.newBuilder(URI.create(base + "event/next")).header("Lambda-Extension-Identifier", id).build();
+            List<CompletableFuture<HttpResponse<String>>> polls = List.of(HTTP.sendAsync(next, HttpResponse.BodyHandlers.ofString()),
+                    HTTP.sendAsync(next, HttpResponse.BodyHandlers.ofString()));
+            for (int i = 0; i < 300 && ext.waitingRequests(id) < 2; i++) Thread.sleep(100);
+            assertEquals(2, ext.waitingRequests(id), "both requests wait");
+
+            RuntimeApi.Event e = RuntimeApi.Event.of("{}".getBytes(StandardCharsets.UTF_8), "fn", "us-east-1", 30_000, null);
+            ext.invoke(e);
+            CompletableFuture.anyOf(polls.get(0), polls.get(1)).get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 300 && ext.waitingRequests(id) > 1; i++) Thread.sleep(100);
+            assertEquals(1, ext.waitingRequests(id), "one request took the INVOKE, the other still waits");
+            ext.shutdown("spindown", System.currentTimeMillis() + 2000);
+            List<String> types = new java.util.ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> p : polls) {
+                HttpResponse<String> r = p.get(30, TimeUnit.SECONDS);
+                assertEquals(200, r.statusCode(), r.body());
+                types.add(Json.parse(r.body()).asObject().getString("eventType", "?"));
+            }
+            java.util.Collections.sort(types);
+            assertEquals(List.of("INVOKE", "SHUTDOWN"), types, "each event once");
+        }
+    }
+
     @Test
     void anExtensionPathThatIsNoExecutableIsAUsageError() {
         Cli.UserError e = assertThrows(Cli.UserError.class, () -> Extensions.check(List.of(java.nio.file.Path.of("no/such/extension"))));

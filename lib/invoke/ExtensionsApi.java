@@ -33,7 +33,8 @@ final class ExtensionsApi {
         final boolean external;
         final boolean invoke, shutdown;
         private final java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>();
-        private boolean waiting;
+        /** Its event/next requests waiting for an event, and the events taken and still being written to it. */
+        private int waiting, handing;
         private boolean gone;
 
         Registered(String name, boolean external, boolean invoke, boolean shutdown) {
@@ -113,7 +114,7 @@ final class ExtensionsApi {
             long external = byId.values().stream().filter(r -> r.external).count();
             if (external + endedBeforeRegistering < externalNames.size()) return false;
         }
-        return byId.values().stream().allMatch(r -> r.gone || (r.waiting && r.queue.isEmpty()));
+        return byId.values().stream().allMatch(r -> r.gone || (r.waiting > 0 && r.handing == 0 && r.queue.isEmpty()));
     }
 
     /** The INVOKE event, to every extension registered for it, as Lambda sends it with the runtime's. */
@@ -230,23 +231,39 @@ final class ExtensionsApi {
         if (r == null) return;
         String event;
         synchronized (this) {
-            r.waiting = true;
+            r.waiting++;
             notifyAll();
             try {
                 while (r.queue.isEmpty()) wait();
             } catch (InterruptedException stopped) {
+                r.waiting--;
                 Thread.currentThread().interrupt();
                 return;
             }
-            event = r.queue.peekFirst();
+            // taken here, so a request the extension sends as soon as it has read this answer waits for the next one;
+            // until the answer is written the extension does not count as waiting (an invocation has not ended)
+            event = r.queue.pollFirst();
+            r.waiting--;
+            r.handing++;
         }
-        send(x, 200, event, Map.of("Lambda-Extension-Event-Identifier", UUID.randomUUID().toString()));
-        synchronized (this) {
-            // taken only once handed over: until then the extension still counts as waiting for it
-            r.queue.pollFirst();
-            r.waiting = false;
-            notifyAll();
+        boolean sent = false;
+        try {
+            send(x, 200, event, Map.of("Lambda-Extension-Event-Identifier", UUID.randomUUID().toString()));
+            sent = true;
+        } finally {
+            synchronized (this) {
+                // not delivered (the extension went away mid-answer): its next request gets it
+                if (!sent) r.queue.addFirst(event);
+                r.handing--;
+                notifyAll();
+            }
         }
+    }
+
+    /** How many event/next requests of the extension with this identifier wait for an event (for tests). */
+    synchronized int waitingRequests(String id) {
+        Registered r = byId.get(id);
+        return r == null ? 0 : r.waiting;
     }
 
     private void reportError(HttpExchange x, boolean init) throws IOException {
