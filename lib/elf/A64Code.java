@@ -26,7 +26,9 @@ final class A64Code {
     }
 
     final List<Region> regions = new ArrayList<>();
-    private long[] starts = new long[0], branchTargets = new long[0];
+    private long[] starts = new long[0];
+    /** One bit per code word: set where a direct branch (not ADR/ADRP) lands. */
+    private long[] branchTargets = new long[0];
     /** The FDEs' starts (sorted) and ends (-1: unknown): compiled code, never data. */
     private long[] fdeStart = new long[0], fdeEnd = new long[0];
     /** Direct references, each (target - base) << 32 | (site - base), sorted (so by target). */
@@ -59,12 +61,19 @@ final class A64Code {
         return 0;
     }
 
-    /** Builds the function starts and the reference index: one more pass over the code, done only when something was found. */
+    /**
+     * Builds the function starts and the reference index: one more pass over the code, done only when something was
+     * found. The branch targets and the call targets are bits over the code's words and the references are put in
+     * order by counting them per target word: sorting a few hundred thousand longs took most of this (C1 compiles the
+     * scripts), and a code span is at most Lambda's 250 MB.
+     */
     void index(ElfInfo info) throws IOException {
         base = regions.stream().mapToLong(Region::vaddr).min().orElse(0);
         long span = regions.stream().mapToLong(Region::end).max().orElse(0) - base;
-        if (span <= 0 || span >= 1L << 32) return; // every reference is packed as two 32-bit offsets from base
-        Longs s = new Longs(), branches = new Longs(), refs = new Longs();
+        if (span <= 0 || span > MAX_SPAN) return;
+        int slots = (int) (span >>> 2);
+        long[] calls = new long[(slots >>> 6) + 1], branches = new long[(slots >>> 6) + 1];
+        Longs s = new Longs(), refs = new Longs();
         for (Region r : regions) s.add(r.vaddr);
         List<long[]> fdes = EhFrames.read(info);
         fdes.sort((x, y) -> Long.compare(x[0], y[0]));
@@ -76,7 +85,9 @@ final class A64Code {
         }
         resolvers = irelative(info);
         for (long r : resolvers) s.add(r);
-        for (Region r : regions) {
+        List<Region> inOrder = new ArrayList<>(regions);
+        inOrder.sort((x, y) -> Long.compare(x.vaddr, y.vaddr));
+        for (Region r : inOrder) {
             int count = r.words.limit();
             for (int i = 0; i < count; i++) {
                 int w = r.words.get(i);
@@ -88,13 +99,59 @@ final class A64Code {
                 }
                 if (t == NONE || t < base || t - base >= span) continue;
                 refs.add((t - base) << 32 | (pc - base));
-                if ((w & 0xFC000000) == 0x94000000) s.add(t);
-                if ((w & 0x1F000000) != 0x10000000) branches.add(t); // not ADR/ADRP
+                int slot = (int) ((t - base) >>> 2);
+                if ((w & 0xFC000000) == 0x94000000) calls[slot >>> 6] |= 1L << slot; // BL: a function starts there
+                if ((w & 0x1F000000) != 0x10000000) branches[slot >>> 6] |= 1L << slot; // not ADR/ADRP
             }
         }
-        starts = s.sorted();
-        branchTargets = branches.sorted();
-        packedRefs = refs.sorted();
+        starts = merge(s.sorted(), calls);
+        branchTargets = branches;
+        packedRefs = byTarget(refs, slots);
+    }
+
+    /** A code span beyond Lambda's 250 MB (unzipped) limit is not indexed. */
+    static final long MAX_SPAN = 250L << 20;
+
+    /** The sorted values and the addresses of the bits set (base + 4 * bit), in order, each once. */
+    private long[] merge(long[] sorted, long[] bits) {
+        Longs out = new Longs();
+        int i = 0;
+        for (int k = 0; k < bits.length; k++) {
+            for (long b = bits[k]; b != 0; b &= b - 1) {
+                long a = base + 4L * (64L * k + Long.numberOfTrailingZeros(b));
+                while (i < sorted.length && sorted[i] < a) out.add(sorted[i++]);
+                if (i < sorted.length && sorted[i] == a) i++;
+                out.add(a);
+            }
+        }
+        while (i < sorted.length) out.add(sorted[i++]);
+        return Arrays.copyOf(out.a, out.n);
+    }
+
+    /**
+     * The packed references ((target - base) << 32 | (site - base)) in ascending order: counted into place by target
+     * word, then the few out of order within one word (ADR's byte addresses, sites in pass order) put right.
+     */
+    private static long[] byTarget(Longs refs, int slots) {
+        int[] at = new int[slots + 1];
+        for (int i = 0; i < refs.n; i++) at[(int) (refs.a[i] >>> 34) + 1]++;
+        for (int k = 0; k < slots; k++) at[k + 1] += at[k];
+        long[] out = new long[refs.n];
+        for (int i = 0; i < refs.n; i++) out[at[(int) (refs.a[i] >>> 34)]++] = refs.a[i];
+        for (int i = 1; i < out.length; i++) {
+            long v = out[i];
+            int j = i - 1;
+            for (; j >= 0 && out[j] > v; j--) out[j + 1] = out[j];
+            out[j + 1] = v;
+        }
+        return out;
+    }
+
+    /** Whether a direct branch (not ADR/ADRP) targets vaddr. */
+    private boolean branchTarget(long vaddr) {
+        if (vaddr < base || (vaddr & 3) != 0) return false;
+        long slot = (vaddr - base) >>> 2;
+        return slot >>> 6 < branchTargets.length && (branchTargets[(int) (slot >>> 6)] & 1L << slot) != 0;
     }
 
     static final int R_AARCH64_IRELATIVE = 1032;
@@ -201,7 +258,7 @@ final class A64Code {
         for (Region r : regions) {
             if (vaddr < r.vaddr || vaddr >= r.end()) continue;
             for (long p = vaddr; p >= r.vaddr && p > vaddr - 4L * MAX_WALK; p -= 4) {
-                if (p == r.vaddr || Arrays.binarySearch(branchTargets, p) >= 0 || Arrays.binarySearch(fdeStart, p) >= 0) return true;
+                if (p == r.vaddr || branchTarget(p) || Arrays.binarySearch(fdeStart, p) >= 0) return true;
                 if (terminator(word(p - 4))) return false;
             }
             return true;
