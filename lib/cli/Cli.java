@@ -1,5 +1,6 @@
 //DEPS info.picocli:picocli:4.7.6
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
+//JAVAC_OPTIONS -XDstringConcat=inline
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
