@@ -4,6 +4,7 @@
 # Alternates, in one run, each of:
 #   java       a bare JVM start with the scripts' options (`java -XX:TieredStopAtLevel=1 ... -version`)
 #   verify     ./jbang verify-elf@. BOOTSTRAP (one file)
+#   verifybase the same verify-elf from another checkout (BASE=DIR, below)
 #   version    ./jbang build-lambda@. --version (the wrapper and the script's JVM, nothing else)
 #   bare       the exact cargo call build-lambda makes (command and variables from its --verbose lines)
 #   noop       ./jbang build-lambda@. --manifest-path MANIFEST, nothing changed (the defaults: last time's cargo call
@@ -46,11 +47,12 @@ run_noop() { ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_noreplay() { BUILD_LAMBDA_NO_REPLAY=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_noearly() { BUILD_LAMBDA_NO_EARLY_CARGO=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 run_noarchive() { JBANG_WRAPPER_NO_ARCHIVE=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
+run_verifybase() { JBANG_CACHE_DIR="$PWD/target/bench-startup/base-jbang-cache" "$BASE/jbang" verify-elf@"$BASE" "$bootstrap"; }
 run_base() { JBANG_CACHE_DIR="$PWD/target/bench-startup/base-jbang-cache" "$BASE/jbang" build-lambda@"$BASE" --manifest-path "$manifest"; }
 run_jbang() { JBANG_WRAPPER_NO_CACHE=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 names=()
-[ -n "${BASE:-}" ] || skip+=" base "
-for n in java verify version bare noop noreplay noearly noarchive base jbang; do [[ "$skip" == *" $n "* ]] || names+=("$n"); done
+[ -n "${BASE:-}" ] || skip+=" base verifybase "
+for n in java verify verifybase version bare noop noreplay noearly noarchive base jbang; do [[ "$skip" == *" $n "* ]] || names+=("$n"); done
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 declare -A t c
@@ -75,4 +77,5 @@ for n in "${names[@]}"; do m[$n]=$(median <<<"${t[$n]}"); printf '%-10s %8d %8d 
 [ -n "${m[bare]:-}" ] && [ -n "${m[noop]:-}" ] && echo "no-op overhead over the bare cargo call: $(( m[noop] - m[bare] )) ms"
 [ -n "${m[bare]:-}" ] && [ -n "${m[jbang]:-}" ] && echo "with JBang's JVM (installed jbang): $(( m[jbang] - m[bare] )) ms"
 [ -n "${m[java]:-}" ] && [ -n "${m[verify]:-}" ] && echo "verify-elf over a bare JVM start: $(( m[verify] - m[java] )) ms"
+[ -n "${m[java]:-}" ] && [ -n "${m[verifybase]:-}" ] && echo "verify-elf from BASE over a bare JVM start: $(( m[verifybase] - m[java] )) ms"
 exit 0
