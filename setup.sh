@@ -22,7 +22,8 @@ RUST_VERSION=1.99.1          # rust-toolchain.toml, buildspecs/build.yml and the
 SCCACHE_VERSION=0.16.0       # the shared compile cache (docs/guides/ci-and-caches.md)
 MOTO_VERSION=5.2.5           # the local AWS for the functions' SDK calls (docs/guides/local-aws.md)
 PNPM_VERSION=10.34.8
-CHROMIUM_VERSION=156.0.8078.114-1~deb12u1   # Debian's chromium + chromium-driver (bookworm-security): the chat page's browser test
+CHROMIUM_VERSION=156.0.8078.129-1~deb12u1   # Debian's chromium + chromium-driver (bookworm-security): the chat page's browser test;
+                                            # when Debian has replaced it, the newest it serves (apt_install_pinned)
 BWRAP_VERSION=0.8.0-2+deb12u1   # bubblewrap: invoke-lambda's sandbox (docs/guides/running-locally.md)
 LLVM_VERSION=1:14.0.6-12        # llvm-14's llvm-objdump: the decoder CpuCheckTest holds verify-elf's --cpu check to
 ACTIONLINT_VERSION=v1.7.12
@@ -79,6 +80,50 @@ apt_install() {
         || die "apt-get install ${missing[*]} failed"
 }
 
+# apt_install_pinned VERSION PACKAGE...: the packages, all at VERSION. Debian's security archive serves
+# only the newest build of a package (chromium is replaced there every few weeks), so a pin it has
+# withdrawn cannot be installed on a new machine: then the newest version Debian serves for every one of
+# them is installed instead, the same for all (chromium-driver must match chromium), and setup says so.
+apt_install_pinned() {
+    local want="$1" p have all=1 served
+    shift
+    for p in "$@"; do
+        have=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)
+        [ "$have" = "$want" ] || all=0
+    done
+    if [ "$all" -eq 1 ]; then
+        say "apt: already installed: $* $want"
+        return 0
+    fi
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        say "apt: apt-get update"
+        "${SUDO[@]}" apt-get update -q || die "apt-get update failed"
+        APT_UPDATED=1
+    fi
+    served=$(apt-cache madison "$1" | awk -v v="$want" '$3 == v { print $3; exit }')
+    if [ -z "$served" ]; then
+        served=$(apt-cache policy "$1" | awk '/Candidate:/ { print $2; exit }')
+        if [ -z "$served" ] || [ "$served" = "(none)" ]; then
+            die "apt: no version of $1 is served (wanted $want): check /etc/apt/sources.list holds bookworm and bookworm-security"
+        fi
+        for p in "${@:2}"; do
+            apt-cache madison "$p" | awk -v v="$served" '$3 == v { found=1 } END { exit !found }' \
+                || die "apt: $1 $want is no longer served and $p has no $served to match $1's newest: run apt-get update, or pin a version both have"
+        done
+        say "apt: $* $want is no longer served (Debian's security archive keeps only the newest); installing $served, the newest served, for all of them"
+        want="$served"
+    fi
+    local specs=()
+    for p in "$@"; do
+        have=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || true)
+        [ "$have" = "$want" ] || specs+=("$p=$want")
+    done
+    [ ${#specs[@]} -eq 0 ] && { say "apt: already installed: $* $want"; return 0; }
+    say "apt: installing ${specs[*]}"
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${specs[@]}" \
+        || die "apt-get install ${specs[*]} failed"
+}
+
 command -v apt-get >/dev/null 2>&1 || die "apt-get not found: this script expects Debian 12"
 # Every package a script or a test starts is named here, never left to Recommends (installs below use
 # --no-install-recommends): a fresh machine must have exactly what this machine has.
@@ -112,26 +157,13 @@ fi
 apt_install rustc-web cargo-web libstd-rust-web-dev:arm64
 # The chat page's browser test (tests/ChatBrowserTest.java): headless Chromium and its WebDriver,
 # /usr/bin/chromedriver, the same version (Selenium drives it; no driver is downloaded).
-if [ "$(dpkg-query -W -f='${Version}' chromium 2>/dev/null)" = "$CHROMIUM_VERSION" ] \
-        && [ "$(dpkg-query -W -f='${Version}' chromium-driver 2>/dev/null)" = "$CHROMIUM_VERSION" ]; then
-    say "apt: already installed: chromium chromium-driver $CHROMIUM_VERSION"
-else
-    apt_install "chromium=$CHROMIUM_VERSION" "chromium-driver=$CHROMIUM_VERSION"
-fi
+apt_install_pinned "$CHROMIUM_VERSION" chromium chromium-driver
 
 # invoke-lambda's default runner: the bootstrap in Linux namespaces (read-only /var/task, a tmpfs /tmp).
-if [ "$(dpkg-query -W -f='${Version}' bubblewrap 2>/dev/null)" = "$BWRAP_VERSION" ]; then
-    say "apt: already installed: bubblewrap $BWRAP_VERSION"
-else
-    apt_install "bubblewrap=$BWRAP_VERSION"
-fi
+apt_install_pinned "$BWRAP_VERSION" bubblewrap
 
 # CpuCheckTest: llvm-objdump-14 decodes with a CPU's features only (--mattr), the reference for verify-elf --cpu.
-if [ "$(dpkg-query -W -f='${Version}' llvm-14 2>/dev/null)" = "$LLVM_VERSION" ]; then
-    say "apt: already installed: llvm-14 $LLVM_VERSION"
-else
-    apt_install "llvm-14=$LLVM_VERSION"
-fi
+apt_install_pinned "$LLVM_VERSION" llvm-14
 
 # ---------------------------------------------------------------- zig + cargo-zigbuild
 command -v python3 >/dev/null 2>&1 || apt_install python3
