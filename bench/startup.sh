@@ -4,6 +4,8 @@
 # Alternates, in one run, each of:
 #   java       a bare JVM start with the scripts' options (`java -XX:TieredStopAtLevel=1 ... -version`)
 #   verify     ./jbang verify-elf@. BOOTSTRAP (one file)
+#   verifylate the same verify-elf with the file read only after the options are parsed (BUILD_LAMBDA_NO_EARLY_READ=1;
+#              by default main reads it beside picocli's start, lib/elf/EarlyRead)
 #   verifybase the same verify-elf from another checkout (BASE=DIR, below)
 #   version    ./jbang build-lambda@. --version (the wrapper and the script's JVM, nothing else)
 #   bare       the exact cargo call build-lambda makes (command and variables from its --verbose lines)
@@ -41,6 +43,7 @@ bootstrap="$(ls "$CARGO_TARGET_DIR"/lambda/*/bootstrap | head -1)"
 
 run_java() { "$java_exec" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -version; }
 run_verify() { ./jbang verify-elf@. "$bootstrap"; }
+run_verifylate() { BUILD_LAMBDA_NO_EARLY_READ=1 ./jbang verify-elf@. "$bootstrap"; }
 run_version() { ./jbang build-lambda@. --version; }
 run_bare() { (cd "$ws_dir" && env "${vars[@]}" "${sel[@]}" ${config:+--config "$config"}); }
 run_noop() { ./jbang build-lambda@. --manifest-path "$manifest"; }
@@ -52,7 +55,7 @@ run_base() { JBANG_CACHE_DIR="$PWD/target/bench-startup/base-jbang-cache" "$BASE
 run_jbang() { JBANG_WRAPPER_NO_CACHE=1 ./jbang build-lambda@. --manifest-path "$manifest"; }
 names=()
 [ -n "${BASE:-}" ] || skip+=" base verifybase "
-for n in java verify verifybase version bare noop noreplay noearly noarchive base jbang; do [[ "$skip" == *" $n "* ]] || names+=("$n"); done
+for n in java verify verifylate verifybase version bare noop noreplay noearly noarchive base jbang; do [[ "$skip" == *" $n "* ]] || names+=("$n"); done
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 declare -A t c
@@ -77,5 +80,6 @@ for n in "${names[@]}"; do m[$n]=$(median <<<"${t[$n]}"); printf '%-10s %8d %8d 
 [ -n "${m[bare]:-}" ] && [ -n "${m[noop]:-}" ] && echo "no-op overhead over the bare cargo call: $(( m[noop] - m[bare] )) ms"
 [ -n "${m[bare]:-}" ] && [ -n "${m[jbang]:-}" ] && echo "with JBang's JVM (installed jbang): $(( m[jbang] - m[bare] )) ms"
 [ -n "${m[java]:-}" ] && [ -n "${m[verify]:-}" ] && echo "verify-elf over a bare JVM start: $(( m[verify] - m[java] )) ms"
+[ -n "${m[java]:-}" ] && [ -n "${m[verifylate]:-}" ] && echo "verify-elf reading after the options over a bare JVM start: $(( m[verifylate] - m[java] )) ms"
 [ -n "${m[java]:-}" ] && [ -n "${m[verifybase]:-}" ] && echo "verify-elf from BASE over a bare JVM start: $(( m[verifybase] - m[java] )) ms"
 exit 0

@@ -99,6 +99,74 @@ class VerifyElfCliTest {
     }
 
     @Test
+    void filesReadBesideTheOptionParsingAnswerAsFilesReadAfterIt() throws IOException {
+        // verify-elf's main reads what its arguments seem to name while picocli builds the command (EarlyRead);
+        // BUILD_LAMBDA_NO_EARLY_READ=1 leaves all reading to the command. Both must print the same, byte for byte.
+        Path dir = scratch.resolve("early-lambda");
+        Files.createDirectories(dir.resolve("a"));
+        Files.copy(stripped, dir.resolve("a").resolve("bootstrap"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<List<String>> runs = List.of(
+                List.of("--json", stripped.toString(), unstripped.toString()),
+                List.of("--json", "--cpu", "neoverse-v1", stripped.toString()),
+                List.of("--cpu=none", "--json", dir.toString()),
+                List.of("--json", "--max-size", "1K", "--", stripped.toString()),
+                List.of(stripped.toString(), "--cpu", "graviton4", dir.toString()));
+        for (List<String> args : runs) {
+            Proc early = verifyElf(args.toArray(String[]::new));
+            List<String> all = new ArrayList<>(List.of("verify-elf@."));
+            all.addAll(args);
+            Proc late = Proc.jbang(java.util.Map.of("BUILD_LAMBDA_NO_EARLY_READ", "1"), all.toArray(String[]::new));
+            assertEquals(late.exit, early.exit, args + "\n" + early + "\n" + late);
+            assertEquals(late.out, early.out, args.toString());
+            assertEquals(late.err, early.err, args.toString());
+        }
+        // What the comparison is worth: the CPU check ran and found glibc's guarded variants.
+        Proc p = verifyElf("--json", stripped.toString());
+        assertTrue(p.out.contains("\"guarded\":true"), p.toString());
+    }
+
+    @Test
+    void anEarlyReadingIsTakenOnlyForTheFileAsItWasWhenRead() throws Exception {
+        Path dir = scratch.resolve("early-stale");
+        Files.createDirectories(dir.resolve("f"));
+        Path f = dir.resolve("f").resolve("bootstrap");
+        Files.copy(stripped, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        // Unchanged: the command gets the very reading made beside the option parsing, checked for the CPU given.
+        ElfInfo early = startAndAwait(f, "--json", "--cpu", "neoverse-v1", dir.toString());
+        assertNotNull(early.cpuReport, "the early reading ran the CPU check");
+        assertSame(CpuCheck.Cpu.NEOVERSE_V1, early.cpuReport.cpu());
+        assertSame(early, EarlyRead.read(f));
+        assertFalse(EarlyRead.holds(f), "taken once");
+        assertEquals(CpuCheck.run(ElfReader.read(f), CpuCheck.Cpu.NEOVERSE_V1).json().text, early.cpuReport.json().text);
+
+        // The same bytes with another modification time: read again.
+        early = startAndAwait(f, f.toString());
+        Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() - 60_000));
+        ElfInfo again = EarlyRead.read(f);
+        assertNotSame(early, again);
+        assertNull(again.cpuReport, "the command's own reading leaves the CPU check to the policy");
+
+        // Another file in its place (another inode and size): read again, the new one.
+        early = startAndAwait(f, "--cpu=none", f.toString());
+        assertNull(early.cpuReport, "--cpu none: no check");
+        Files.copy(unstripped, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ElfInfo other = EarlyRead.read(f);
+        assertNotSame(early, other);
+        assertEquals(Files.size(unstripped), other.size);
+    }
+
+    /** Starts EarlyRead on args and waits until it holds f's reading (an order of events; the limit only ends a hang). */
+    private static ElfInfo startAndAwait(Path f, String... args) throws InterruptedException {
+        EarlyRead.start(args);
+        for (int i = 0; i < 24_000 && !EarlyRead.holds(f); i++) Thread.sleep(5);
+        assertTrue(EarlyRead.holds(f), "no early reading of " + f + " started");
+        ElfInfo info = EarlyRead.awaitForTest(f);
+        assertNotNull(info, "the early reading of " + f + " failed");
+        return info;
+    }
+
+    @Test
     void directoryWithoutBootstrapFails() throws IOException {
         Path dir = Files.createDirectories(scratch.resolve("empty-lambda/sub"));
         Files.copy(stripped, dir.resolve("my-function"));

@@ -81,9 +81,9 @@ class VerifyElfCommand implements Callable<Integer> {
                     verdicts.add(ElfPolicy.Verdict.missing(p.toString(),
                             "no file named bootstrap below this directory (build first, or name the file itself)"));
                 }
-                for (Path f : found) verdicts.add(policy.check(f.toString(), ElfReader.read(f)));
+                for (Path f : found) verdicts.add(policy.check(f.toString(), EarlyRead.read(f)));
             } else {
-                verdicts.add(policy.check(p.toString(), ElfReader.read(p)));
+                verdicts.add(policy.check(p.toString(), EarlyRead.read(p)));
             }
         }
         PrintWriter out = cli.out();
