@@ -193,6 +193,36 @@ class LaunchCacheTest {
                 "picocli.CommandLine from the archive: " + p.out.lines().filter(l -> l.contains("picocli.CommandLine ")).toList());
     }
 
+    @Test
+    void aClassListFromARunThatStoppedAtAUsageErrorIsRecordedAgain() throws IOException {
+        Path copy = project(), home = wrapperHome();
+        Map<String, String> env = Map.of("JBANG_WRAPPER_HOME", home.toString(), "JBANG_JAVA_OPTIONS", "");
+        String bootstrap = ElfSamples.get().path(ElfSamples.A64_STATIC_STRIPPED).toString();
+        // JBang's line; then the run that records the class list stops at a usage error (exit 2), before any ELF
+        // was read; then two runs that decode arm64 code.
+        assertEquals(0, Proc.run(copy, env, List.of(copy.resolve("jbang").toString(), "verify-elf@.", bootstrap), 600).exit);
+        Proc usage = Proc.run(copy, env, List.of(copy.resolve("jbang").toString(), "verify-elf@.", copy.resolve("no-such-file").toString()), 600);
+        assertEquals(2, usage.exit, usage.toString());
+        for (int i = 0; i < 2; i++) {
+            Proc p = Proc.run(copy, env, List.of(copy.resolve("jbang").toString(), "verify-elf@.", bootstrap), 600);
+            assertEquals(0, p.exit, p.toString());
+        }
+        Path kept = onlyKept(home);
+        Path jsa = Path.of(kept.toString().replaceAll("\\.sh$", ".jsa"));
+        assertTrue(Files.size(jsa) > 0, "an archive next to the kept line");
+        // The archive holds the CPU check's decoder: it was made from a run that did the work, not from the usage error.
+        String line = Files.readString(kept).replaceAll(" -XX:SharedArchiveFile=\\S+", "");
+        List<String> words = new java.util.ArrayList<>(List.of(line.split(" ")));
+        words.removeIf(w -> w.startsWith("-Xlog:"));
+        words.addAll(1, List.of("-Xshare:on", "-XX:SharedArchiveFile=" + jsa, "-Xlog:class+load=info"));
+        words.add(bootstrap);
+        Proc p = Proc.run(copy, env, words, 120);
+        assertEquals(0, p.exit, p.toString());
+        List<String> decoder = p.out.lines().filter(l -> l.contains(" A64Features source: ")).toList();
+        assertEquals(1, decoder.size(), p.toString());
+        assertTrue(decoder.get(0).contains("shared objects file"), "A64Features from the archive: " + decoder);
+    }
+
     private static Path project() throws IOException {
         Path copy = Repo.scratch("launch-cache").resolve("project");
         Files.createDirectories(copy);

@@ -19,6 +19,7 @@ final class Outcome {
 
     /** replayed: a build that repeated a recorded no-op (docs/guides/building.md) says so with "replayed": true. */
     static void write(String command, int exit, String message, boolean replayed) {
+        settleClassList(exit);
         String to = System.getenv(ENV);
         if (to == null || to.isEmpty()) return;
         Path file = Path.of(to);
@@ -30,6 +31,26 @@ final class Outcome {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             // The caller then has the exit code alone, and says it has no more.
+        }
+    }
+
+    /** The property by which the ./jbang wrapper tells a run that it records the kept line's class list: the list's path. */
+    static final String CLASS_LIST = "jbang.wrapper.classlist";
+
+    /**
+     * Every command ends here, so here a run that records the class list of the wrapper's class-data archive (the
+     * kept line's first run) drops it when it ended before doing the command's work: a usage error, a missing
+     * prerequisite, a build tool's failure, an interruption (any exit but 0 and 1, a check that failed having run
+     * every check). Such a run loads a part of the classes, and an archive made from it left the rest (the CPU
+     * check's, say) to be read from the jar on every later start; now the next run records the list again.
+     */
+    private static void settleClassList(int exit) {
+        String list = System.getProperty(CLASS_LIST);
+        if (exit == 0 || exit == 1 || list == null || !list.contains(".classlist.")) return;
+        try {
+            Files.deleteIfExists(Path.of(list));
+        } catch (IOException | RuntimeException e) {
+            // The archive is then made from the part: slower starts, nothing wrong.
         }
     }
 }
