@@ -223,6 +223,51 @@ class LaunchCacheTest {
         assertTrue(decoder.get(0).contains("shared objects file"), "A64Features from the archive: " + decoder);
     }
 
+    @Test
+    void oldArchivesOfAnAliasGoWhenANewOneIsMadeAndOtherAliasesKeepTheirs() throws IOException {
+        Path copy = project(), home = wrapperHome(), launch = home.resolve("0.132.1/launch");
+        Files.createDirectories(launch);
+        Map<String, String> env = Map.of("JBANG_WRAPPER_HOME", home.toString(), "JBANG_JAVA_OPTIONS", "");
+        // Eight archives of earlier edits of verify-elf, made 1 to 8 hours ago and last read two days ago but the
+        // eighth, read just now; and one of an alias whose name starts with "verify-elf-", as old.
+        long now = System.currentTimeMillis(), hour = 3_600_000L;
+        List<Path> old = new java.util.ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            Path f = launch.resolve("verify-elf-" + String.format("%032x", i) + ".jsa");
+            Files.writeString(f, "archive " + i);
+            setTimes(f, now - i * hour, i == 8 ? now : now - 48 * hour);
+            old.add(f);
+        }
+        Path other = launch.resolve("verify-elf-extra-" + String.format("%032x", 9) + ".jsa");
+        Files.writeString(other, "another alias");
+        setTimes(other, now - 9 * hour, now - 48 * hour);
+        // JBang's line, the class list, then the archive: the new archive is made, and the old ones are pruned.
+        String bootstrap = ElfSamples.get().path(ElfSamples.A64_STATIC_STRIPPED).toString();
+        for (int i = 0; i < 3; i++) assertTrue(run(copy, env, "verify-elf@.", bootstrap).out.contains(": OK ELF"));
+        Path kept = onlyKeptSh(launch);
+        assertTrue(Files.size(Path.of(kept.toString().replaceAll("\\.sh$", ".jsa"))) > 0, "the new archive");
+        // The new one and the five newest old ones are the six newest: kept. The sixth and seventh old ones, not read
+        // for a day, go; the eighth, read just now, stays. The other alias's archive is not verify-elf's to prune.
+        for (int i = 1; i <= 8; i++) {
+            assertEquals(i <= 5 || i == 8, Files.exists(old.get(i - 1)), "old archive " + i);
+        }
+        assertTrue(Files.exists(other), "another alias's archive");
+    }
+
+    private static void setTimes(Path f, long modified, long accessed) throws IOException {
+        Files.getFileAttributeView(f, java.nio.file.attribute.BasicFileAttributeView.class)
+                .setTimes(FileTime.fromMillis(modified), FileTime.fromMillis(accessed), null);
+    }
+
+    /** The one verify-elf kept line in a launch folder that also holds archives without lines. */
+    private static Path onlyKeptSh(Path launch) throws IOException {
+        try (Stream<Path> s = Files.list(launch)) {
+            List<Path> sh = s.filter(p -> p.getFileName().toString().matches("verify-elf-[0-9a-f]{32}\\.sh")).toList();
+            assertEquals(1, sh.size(), "one kept line: " + sh);
+            return sh.get(0);
+        }
+    }
+
     private static Path project() throws IOException {
         Path copy = Repo.scratch("launch-cache").resolve("project");
         Files.createDirectories(copy);
