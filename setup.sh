@@ -61,6 +61,13 @@ fi
 
 # ---------------------------------------------------------------- apt packages
 APT_UPDATED=0
+apt_update_once() {
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        say "apt: apt-get update"
+        "${SUDO[@]}" apt-get update -q || die "apt-get update failed"
+        APT_UPDATED=1
+    fi
+}
 apt_install() {
     local p missing=()
     for p in "$@"; do
@@ -70,11 +77,7 @@ apt_install() {
         say "apt: already installed: $*"
         return 0
     fi
-    if [ "$APT_UPDATED" -eq 0 ]; then
-        say "apt: apt-get update"
-        "${SUDO[@]}" apt-get update -q || die "apt-get update failed"
-        APT_UPDATED=1
-    fi
+    apt_update_once
     say "apt: installing ${missing[*]}"
     "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
         || die "apt-get install ${missing[*]} failed"
@@ -95,11 +98,7 @@ apt_install_pinned() {
         say "apt: already installed: $* $want"
         return 0
     fi
-    if [ "$APT_UPDATED" -eq 0 ]; then
-        say "apt: apt-get update"
-        "${SUDO[@]}" apt-get update -q || die "apt-get update failed"
-        APT_UPDATED=1
-    fi
+    apt_update_once
     served=$(apt-cache madison "$1" | awk -v v="$want" '$3 == v { print $3; exit }')
     if [ -z "$served" ]; then
         served=$(apt-cache policy "$1" | awk '/Candidate:/ { print $2; exit }')
