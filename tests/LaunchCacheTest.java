@@ -177,18 +177,9 @@ class LaunchCacheTest {
             assertNotEquals(0, p.exit, p.toString());
             assertTrue(p.out.contains("not-an-elf: FAIL not an ELF file"), p.toString());
         }
-        Path kept = onlyKept(home);
-        Path jsa = Path.of(kept.toString().replaceAll("\\.sh$", ".jsa"));
-        assertTrue(Files.size(jsa) > 0, "an archive next to the kept line");
         // Run the kept line with that archive, sharing required: picocli's classes (class version 49, which
         // JBang's dynamic //CDS archive leaves out on Java 17) come from it.
-        String line = Files.readString(kept).replaceAll(" -XX:SharedArchiveFile=\\S+", "");
-        List<String> words = new java.util.ArrayList<>(List.of(line.split(" ")));
-        words.removeIf(w -> w.startsWith("-Xlog:"));
-        words.addAll(1, List.of("-Xshare:on", "-XX:SharedArchiveFile=" + jsa, "-Xlog:class+load=info"));
-        words.add("--version");
-        Proc p = Proc.run(copy, env, words, 120);
-        assertEquals(0, p.exit, p.toString());
+        Proc p = withItsArchive(copy, env, onlyKept(home), "--version");
         assertTrue(p.out.lines().anyMatch(l -> l.contains("picocli.CommandLine ") && l.contains("shared objects file")),
                 "picocli.CommandLine from the archive: " + p.out.lines().filter(l -> l.contains("picocli.CommandLine ")).toList());
     }
@@ -207,17 +198,8 @@ class LaunchCacheTest {
             Proc p = Proc.run(copy, env, List.of(copy.resolve("jbang").toString(), "verify-elf@.", bootstrap), 600);
             assertEquals(0, p.exit, p.toString());
         }
-        Path kept = onlyKept(home);
-        Path jsa = Path.of(kept.toString().replaceAll("\\.sh$", ".jsa"));
-        assertTrue(Files.size(jsa) > 0, "an archive next to the kept line");
         // The archive holds the CPU check's decoder: it was made from a run that did the work, not from the usage error.
-        String line = Files.readString(kept).replaceAll(" -XX:SharedArchiveFile=\\S+", "");
-        List<String> words = new java.util.ArrayList<>(List.of(line.split(" ")));
-        words.removeIf(w -> w.startsWith("-Xlog:"));
-        words.addAll(1, List.of("-Xshare:on", "-XX:SharedArchiveFile=" + jsa, "-Xlog:class+load=info"));
-        words.add(bootstrap);
-        Proc p = Proc.run(copy, env, words, 120);
-        assertEquals(0, p.exit, p.toString());
+        Proc p = withItsArchive(copy, env, onlyKept(home), bootstrap);
         List<String> decoder = p.out.lines().filter(l -> l.contains(" A64Features source: ")).toList();
         assertEquals(1, decoder.size(), p.toString());
         assertTrue(decoder.get(0).contains("shared objects file"), "A64Features from the archive: " + decoder);
@@ -244,7 +226,7 @@ class LaunchCacheTest {
         // JBang's line, the class list, then the archive: the new archive is made, and the old ones are pruned.
         String bootstrap = ElfSamples.get().path(ElfSamples.A64_STATIC_STRIPPED).toString();
         for (int i = 0; i < 3; i++) assertTrue(run(copy, env, "verify-elf@.", bootstrap).out.contains(": OK ELF"));
-        Path kept = onlyKeptSh(launch);
+        Path kept = onlyKept(home);
         assertTrue(Files.size(Path.of(kept.toString().replaceAll("\\.sh$", ".jsa"))) > 0, "the new archive");
         // The new one and the five newest old ones are the six newest: kept. The sixth and seventh old ones, not read
         // for a day, go; the eighth, read just now, stays. The other alias's archive is not verify-elf's to prune.
@@ -259,13 +241,21 @@ class LaunchCacheTest {
                 .setTimes(FileTime.fromMillis(modified), FileTime.fromMillis(accessed), null);
     }
 
-    /** The one verify-elf kept line in a launch folder that also holds archives without lines. */
-    private static Path onlyKeptSh(Path launch) throws IOException {
-        try (Stream<Path> s = Files.list(launch)) {
-            List<Path> sh = s.filter(p -> p.getFileName().toString().matches("verify-elf-[0-9a-f]{32}\\.sh")).toList();
-            assertEquals(1, sh.size(), "one kept line: " + sh);
-            return sh.get(0);
-        }
+    /**
+     * The kept line run with its own archive, sharing required (it fails without the archive) and every class load
+     * logged on stdout, with arg; after an assertion that the archive is there and the run exited 0.
+     */
+    private static Proc withItsArchive(Path copy, Map<String, String> env, Path kept, String arg) throws IOException {
+        Path jsa = Path.of(kept.toString().replaceAll("\\.sh$", ".jsa"));
+        assertTrue(Files.size(jsa) > 0, "an archive next to the kept line");
+        String line = Files.readString(kept).replaceAll(" -XX:SharedArchiveFile=\\S+", "");
+        List<String> words = new java.util.ArrayList<>(List.of(line.split(" ")));
+        words.removeIf(w -> w.startsWith("-Xlog:"));
+        words.addAll(1, List.of("-Xshare:on", "-XX:SharedArchiveFile=" + jsa, "-Xlog:class+load=info"));
+        words.add(arg);
+        Proc p = Proc.run(copy, env, words, 120);
+        assertEquals(0, p.exit, p.toString());
+        return p;
     }
 
     private static Path project() throws IOException {
