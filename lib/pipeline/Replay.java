@@ -74,7 +74,7 @@ final class Replay {
      */
     static int tryReplay(String me) {
         // The launcher's class-list run (./jbang) loads what a whole build loads, for the class-data archive of every run.
-        if (System.getenv(NO_REPLAY) != null || System.getProperty("jbang.wrapper.classlist") != null) return -1;
+        if (System.getenv(NO_REPLAY) != null || System.getProperty(Outcome.CLASS_LIST) != null) return -1;
         Path early = EarlyCargo.recordFile();
         if (early == null) return -1;
         Path file = fileFor(early);
